@@ -1,0 +1,1 @@
+"""Compile validated rules against a form into engine-independent plans."""

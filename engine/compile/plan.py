@@ -1,0 +1,82 @@
+"""Compile loaded rules for one form into a Plan that any backend can run.
+
+Named passes, each raising RuleFileError at the rule's line: select the rules that apply to
+the form, parse ``when``, resolve names and normalise (engine/expr), parse the message
+template. The Plan is immutable and carries a digest so backends can cache their own
+compiled form of it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from engine.compile.vocabulary import UnknownName, Vocabulary
+from engine.expr.nodes import Expr, Field
+from engine.expr.normalize import ExprTypeError, normalize, referenced_fields
+from engine.expr.parse import ExprSyntaxError, parse
+from engine.load.rules import LoadedRule
+from engine.model.forms import Form
+from engine.model.rules import Rule
+
+_PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    condition: Expr  # NNF over Test nodes
+    fields: tuple[Field, ...]  # every fact field the condition reads
+    placeholders: tuple[tuple[str, str], ...]  # (as written, fact key) in the message
+    labels: tuple[tuple[str, str], ...]  # fact key -> Chinese label, for reports
+
+
+@dataclass(frozen=True)
+class Plan:
+    form: Form
+    rules: tuple[CompiledRule, ...]
+    digest: str
+
+    def by_kind(self, kind: str) -> list[tuple[int, CompiledRule]]:
+        return [(i, r) for i, r in enumerate(self.rules) if r.rule.on == kind]
+
+
+def compile_rule(loaded: LoadedRule, form: Form) -> CompiledRule:
+    rule = loaded.rule
+    vocab = Vocabulary(rule.on, form)
+    try:
+        condition = normalize(parse(rule.when), vocab.resolve)
+    except ExprSyntaxError as exc:
+        raise loaded.error("when", f"条件写法有误：{exc}") from exc
+    except UnknownName as exc:
+        raise loaded.error("when", str(exc), exc.hint) from exc
+    except ExprTypeError as exc:
+        raise loaded.error("when", f"条件无法判定：{exc}") from exc
+    placeholders = []
+    for name in _PLACEHOLDER.findall(rule.message):
+        try:
+            placeholders.append((name, vocab.resolve(name).key))
+        except UnknownName as exc:
+            raise loaded.error("message", f"消息模板中的 {{{name}}}：{exc}", exc.hint) from exc
+    fields = referenced_fields(condition)
+    keys = {f.key for f in fields} | {k for _, k in placeholders}
+    labels = tuple((k, vocab.label(k)) for k in sorted(keys))
+    return CompiledRule(rule, condition, fields, tuple(placeholders), labels)
+
+
+def compile_plan(rules: list[LoadedRule], form: Form) -> Plan:
+    compiled = tuple(compile_rule(r, form) for r in rules if r.rule.applies_to(form.id))
+    h = hashlib.sha256(form.model_dump_json().encode())
+    for c in compiled:
+        h.update(c.rule.model_dump_json().encode())
+    return Plan(form, compiled, h.hexdigest()[:16])
+
+
+def check_form_references(rules: list[LoadedRule], forms: dict[str, Form]) -> None:
+    """A rule naming a form that does not exist is an authoring error, not a silent no-op."""
+    for loaded in rules:
+        for form_id in loaded.rule.forms:
+            if form_id not in forms:
+                raise loaded.error("forms", f"表单 “{form_id}” 不存在",
+                                   f"已有表单：{'、'.join(sorted(forms))}")

@@ -1,0 +1,1 @@
+"""Evaluate a compiled Plan over facts with a backend, then build findings."""

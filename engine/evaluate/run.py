@@ -1,0 +1,116 @@
+"""One audit: facts through a backend, hits turned into findings, plus a summary."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any, Protocol
+
+from engine.compile.plan import CompiledRule, Plan
+from engine.errors import EvaluationError
+from engine.facts import Fact, derive_facts
+from engine.model.factkinds import FACT_KINDS
+from engine.model.findings import AuditResult, Finding, RateValue, Summary
+from engine.model.records import Submission
+from engine.model.rules import SEVERITY_ORDER
+
+Hit = tuple[int, int]
+
+
+class Backend(Protocol):
+    name: str
+
+    def evaluate(self, plan: Plan, facts: Sequence[Fact]) -> tuple[list[Hit], int]: ...
+
+
+def get_backend(name: str) -> Backend:
+    """Backends are created lazily so that importing the engine never loads durable-rules."""
+    if name == "durable":
+        from engine.evaluate.durable_backend import DurableBackend
+
+        global _DURABLE
+        if _DURABLE is None:
+            _DURABLE = DurableBackend()
+        return _DURABLE
+    if name == "python":
+        from engine.evaluate.python_backend import PythonBackend
+
+        return PythonBackend()
+    raise ValueError(f"unknown backend {name!r}")
+
+
+_DURABLE: Any = None
+_UNIT_KEYS = {"unit", "unit_kind", "unit_kind_known", "is_total"}  # already in Finding.unit
+
+
+def fmt(value: Any) -> str:
+    """Numbers as an office worker writes them; booleans as 是/否."""
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
+    rule = compiled.rule
+    data = fact.data
+    indicator_keys = {i.key for i in plan.form.indicators}
+    if rule.on == "row":
+        fields = tuple(f.key for f in compiled.fields if f.key in indicator_keys)
+    else:
+        fields = tuple(p for k in FACT_KINDS[rule.on].subject for p in str(data[k]).split("+")
+                       if k in data)
+    shown = [f.key for f in compiled.fields] + [k for _, k in compiled.placeholders]
+    values = {k: data.get(k) for k in shown if k not in _UNIT_KEYS}
+    cells = [fact.field_cells[k] for k in fields if k in fact.field_cells] or fact.cells
+    message = rule.message
+    for written, key in compiled.placeholders:
+        message = message.replace("{" + written + "}", fmt(data.get(key)))
+    return Finding(
+        rule=rule.id, title=rule.title, severity=rule.severity, unit=fact.unit, fields=fields,
+        values=values, labels=dict(compiled.labels), message=message, basis=rule.basis.text(),
+        cells=tuple(cells),
+    )
+
+
+def _rates(sub: Submission, plan: Plan) -> list[RateValue]:
+    totals = [r for r in sub.rows if r.is_total]
+    rows = totals[:1] if len(totals) == 1 else [r for r in sub.rows if not r.is_total]
+
+    def total(keys: tuple[str, ...]) -> float:
+        vals = [c.value for r in rows for k in keys
+                if (c := r.cells.get(k)) is not None and c.status == "ok" and c.value is not None]
+        return math.fsum(vals)
+
+    out = []
+    for rate in plan.form.rates:
+        num, den = total(rate.numerator), total(rate.denominator)
+        out.append(RateValue(key=rate.key, label=rate.label, numerator=num, denominator=den,
+                             value=round(num / den, 6) if den else None))
+    return out
+
+
+def audit(sub: Submission, plan: Plan, *, previous: Submission | None = None,
+          backend: str = "durable") -> AuditResult:
+    facts = derive_facts(sub, plan.form, previous)
+    engine = get_backend(backend)
+    hits, evaluated = engine.evaluate(plan, facts)
+    if evaluated != len(facts):
+        raise EvaluationError(f"送入 {len(facts)} 条事实，只评估了 {evaluated} 条；结果不完整，已停止")
+    unit_order = {r.unit: n for n, r in enumerate(sub.rows)}
+    findings = [build_finding(plan.rules[i], facts[j], plan) for i, j in hits]
+    findings.sort(key=lambda f: (unit_order.get(f.unit or "", len(unit_order)),
+                                 SEVERITY_ORDER[f.severity], f.rule, f.fields))
+    counts = {s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER}
+    summary = Summary(
+        form=plan.form.id, form_title=plan.form.title, source=sub.source, period=sub.period,
+        units=sum(1 for r in sub.rows if not r.is_total), facts=len(facts),
+        facts_evaluated=evaluated, rules=len(plan.rules), backend=engine.name, counts=counts,
+        rates=_rates(sub, plan), previous=previous.source if previous else None,
+    )
+    return AuditResult(findings=findings, summary=summary)

@@ -1,0 +1,60 @@
+"""Load ``rules/checks/*.yaml`` into validated Rule models that remember their source lines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.errors import RuleFileError
+from engine.load.positioned import Located, load_yaml, validation_error
+from engine.model.rules import Rule
+
+
+@dataclass(frozen=True)
+class LoadedRule:
+    """A rule plus where it was written, so compile errors can point at the line."""
+
+    rule: Rule
+    doc: Located
+    index: int  # position in the file's ``rules`` list
+
+    def line(self, key: str | None = None) -> int | None:
+        path: tuple[object, ...] = ("rules", self.index) + ((key,) if key else ())
+        return self.doc.line_of(path)
+
+    def error(self, key: str, message: str, hint: str | None = None) -> RuleFileError:
+        return RuleFileError(message, file=self.doc.file, line=self.line(key),
+                             field=f"{self.rule.id}.{key}", hint=hint)
+
+
+def rules_from_document(doc: Located) -> list[LoadedRule]:
+    data = doc.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise doc.error((), "规则文件应包含 rules: 列表")
+    extra = set(data) - {"rules"}
+    if extra:
+        raise doc.error((sorted(extra, key=str)[0],), "不认识的键（规则文件只有 rules: 一项）")
+    out = []
+    for i, item in enumerate(data["rules"]):
+        try:
+            out.append(LoadedRule(Rule.model_validate(item), doc, i))
+        except ValidationError as exc:
+            raise validation_error(doc, exc, ("rules", i)) from exc
+    return out
+
+
+def load_rules(folder: Path) -> list[LoadedRule]:
+    """Every rule under ``folder`` (sorted by file name); duplicate ids are an error."""
+    rules: list[LoadedRule] = []
+    seen: dict[str, LoadedRule] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        for loaded in rules_from_document(load_yaml(path)):
+            first = seen.get(loaded.rule.id)
+            if first:
+                raise loaded.error("id", f"规则 id “{loaded.rule.id}” 与 {first.doc.file}:"
+                                         f"{first.line('id')} 重复")
+            seen[loaded.rule.id] = loaded
+            rules.append(loaded)
+    return rules

@@ -1,0 +1,1 @@
+"""Validated, engine-independent models. Imports nothing else from the package."""

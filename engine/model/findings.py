@@ -1,0 +1,59 @@
+"""What an audit produces: findings (one per rule and fact) and a summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from engine.model.records import CellRef
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(frozen=True)
+    rule: str
+    title: str
+    severity: str
+    unit: str | None
+    fields: tuple[str, ...]  # indicator keys the finding is about
+    values: dict[str, Any]  # fact field -> value the rule saw
+    labels: dict[str, str]  # fact field / indicator key -> Chinese label
+    message: str
+    basis: str
+    cells: tuple[CellRef, ...] = ()
+
+    def key(self) -> tuple[str, str | None, tuple[str, ...]]:
+        """Identity used to compare against expected findings of a case."""
+        return (self.rule, self.unit, self.fields)
+
+
+class RateValue(BaseModel):
+    key: str
+    label: str
+    numerator: float
+    denominator: float
+    value: float | None  # None when the denominator is 0
+
+
+class Summary(BaseModel):
+    form: str
+    form_title: str
+    source: str
+    period: str | None
+    units: int
+    facts: int
+    facts_evaluated: int
+    rules: int
+    backend: str
+    counts: dict[str, int]  # severity -> number of findings
+    rates: list[RateValue]
+    previous: str | None = None
+
+
+class AuditResult(BaseModel):
+    findings: list[Finding]
+    summary: Summary
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings)

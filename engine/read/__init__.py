@@ -1,0 +1,115 @@
+"""Readers: turn a submitted return (xlsx, csv, json, yaml) into a ``Submission``.
+
+Every value keeps its sheet/row/column (or key path), headers are resolved against the
+form's indicator paths once, here, and anything that makes a file unusable becomes an
+``InputError`` naming the file, never another exception type. Depends on engine.model only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine.errors import InputError
+from engine.model.forms import Form
+from engine.model.records import Submission
+from engine.read.assemble import Reading, finish
+from engine.read.grid import Grid, load_csv, load_xlsx
+from engine.read.headers import choose_form, detect_form
+from engine.read.sections import read_vertical
+from engine.read.structured import read_structured
+from engine.read.table import read_table
+
+__all__ = ["detect_form", "read_submission"]
+
+_FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv", ".json": "json",
+            ".yaml": "yaml", ".yml": "yaml"}
+
+
+def _check_path(path: Path, file: str) -> str:
+    if not path.exists():
+        raise InputError("文件不存在 (file not found)", file=file)
+    if path.is_dir():
+        raise InputError("这是一个文件夹，不是报表文件 (is a directory)", file=file,
+                         hint="请指定具体的 .xlsx/.csv/.json/.yaml 文件")
+    fmt = _FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        hint = "请提供 .xlsx、.xlsm、.csv、.txt、.json、.yaml 或 .yml 文件"
+        if path.suffix.lower() in (".xls", ".et", ".wps"):
+            hint = "旧版 .xls 请用 Excel/WPS 另存为 .xlsx"
+        raise InputError(f"不支持的文件类型“{path.suffix or '（无扩展名）'}” (unsupported file type)",
+                         file=file, hint=hint)
+    try:
+        if path.stat().st_size == 0:
+            raise InputError("文件为空 (empty file)", file=file)
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
+    return fmt
+
+
+def _readings(grids: list[Grid], forms: dict[str, Form], *, unit: str | None,
+              file: str) -> list[Reading]:
+    """Every interpretation of every sheet against every form (vertical only for sections)."""
+    out: list[Reading] = []
+    for s, grid in enumerate(grids):
+        for form in forms.values():
+            out.append(read_table(grid, form, unit=unit, file=file, order=2 * s))
+            if form.layout == "sections":
+                out.append(read_vertical(grid, form, unit=unit, file=file, order=2 * s + 1))
+    return out
+
+
+def _pick(readings: list[Reading], form_id: str | None, forms: dict[str, Form],
+          file: str) -> Reading:
+    """Best reading for the given form, or for the form the headers identify."""
+    if form_id is None:
+        best: dict[str, int] = {fid: 0 for fid in forms}
+        for r in readings:
+            best[r.form_id] = max(best[r.form_id], r.score)
+        try:
+            form_id = choose_form(best)
+        except InputError as exc:
+            exc.file = file
+            raise
+    mine = [r for r in readings if r.form_id == form_id]
+    chosen = min(mine, key=lambda r: (-r.score, r.order))
+    if chosen.score == 0:
+        raise InputError(f"表头与表单 {form_id} 的指标一个也对不上 (no column matched)",
+                         file=file, hint="请检查表头，或换用其他 --form")
+    if chosen.error is not None:
+        raise chosen.error
+    return chosen
+
+
+def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None = None,
+                    unit_kinds: dict[str, str] | None = None,
+                    unit: str | None = None) -> Submission:
+    """Read one return file into a Submission matched to a form.
+
+    ``form_id`` skips detection; ``unit_kinds`` maps unit names to 镇街/区直部门 and wins
+    over the file; ``unit`` names the unit of a single-unit return (sections form).
+    """
+    path = Path(path)
+    file = str(path)
+    if form_id is not None and form_id not in forms:
+        raise InputError(f"未知表单“{form_id}” (unknown form)", file=file,
+                         hint="已知表单：" + ("、".join(sorted(forms)) or "（无）"))
+    fmt = _check_path(path, file)
+    unit = unit.strip() if unit and unit.strip() else None
+    if fmt in ("json", "yaml"):
+        fid, rows, period = read_structured(path, forms, fmt=fmt, file=file, form_id=form_id,
+                                            unit=unit)
+        return Submission(source=file, format=fmt, form_id=fid, period=period,  # type: ignore[arg-type]
+                          rows=finish(rows, forms[fid], unit_kinds, file), header_rows=0)
+    encoding: str | None = None
+    if fmt == "csv":
+        grid, encoding = load_csv(path, file)
+        grids = [grid]
+    else:
+        grids = load_xlsx(path, file)
+        if not any(g.cells for g in grids):
+            raise InputError("工作簿中没有任何内容 (empty workbook)", file=file)
+    chosen = _pick(_readings(grids, forms, unit=unit, file=file), form_id, forms, file)
+    form = forms[chosen.form_id]
+    return Submission(source=file, format=fmt, form_id=form.id, period=chosen.period,  # type: ignore[arg-type]
+                      sheet=chosen.sheet, rows=finish(chosen.rows, form, unit_kinds, file),
+                      encoding=encoding, header_rows=chosen.header_rows)

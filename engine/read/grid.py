@@ -1,0 +1,181 @@
+"""A sheet as a plain grid of cell values, whether it came from a workbook or a CSV file.
+
+Layout analysis (tables, vertical sections) works on ``Grid`` only, so xlsx and csv get
+identical treatment; the grid remembers each row's source row/line number and the
+workbook's merged ranges, which is all the format-specific knowledge analysis needs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import warnings
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from engine.errors import InputError
+
+Merge = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
+_MAX_EMPTY_RUN = 500  # stop reading a sheet after this many empty rows (formatted blanks)
+
+
+@dataclass
+class Grid:
+    """Cell values by 0-based (row, column); ``lines[i]`` is row i's 1-based source number."""
+
+    source: Literal["xlsx", "csv"]
+    cells: list[list[object]]
+    lines: list[int]
+    sheet: str | None = None
+    merges: list[Merge] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.cells), default=0)
+
+    def value(self, row: int, col: int) -> object:
+        cells = self.cells[row]
+        return cells[col] if col < len(cells) else None
+
+    def expanded(self, text_only: bool = False) -> list[list[object]]:
+        """Cells with every merged range filled with its top-left value.
+
+        ``text_only`` fills only text, so a merged number is never counted twice.
+        """
+        out = [list(r) + [None] * (self.width - len(r)) for r in self.cells]
+        for r0, c0, r1, c1 in self.merges:
+            if r0 >= len(out):
+                continue
+            top = out[r0][c0]
+            if top is None or (text_only and not isinstance(top, str)):
+                continue
+            for r in range(r0, min(r1, len(out) - 1) + 1):
+                for c in range(c0, c1 + 1):
+                    out[r][c] = top
+        return out
+
+
+def is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _trim(rows: list[list[object]]) -> list[list[object]]:
+    while rows and all(is_empty(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def load_xlsx(path: Path, file: str) -> list[Grid]:
+    """Every worksheet as a Grid, visible and active sheets first.
+
+    Values come from Excel's cached results; a formula Excel never calculated (no cached
+    value) is kept as its formula text so it reads as unreadable, not as a silent blank.
+    """
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            values = openpyxl.load_workbook(path, data_only=True)
+            formulas = openpyxl.load_workbook(path, data_only=False)
+    except Exception as exc:
+        raise InputError(
+            f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式 ({type(exc).__name__})",
+            file=file, hint="请用 Excel/WPS 打开后另存为 .xlsx，或导出为 .csv") from exc
+    try:
+        sheets = list(values.worksheets)
+        active = values.active
+        sheets.sort(key=lambda ws: (ws.sheet_state != "visible", ws is not active))
+        return [_sheet_grid(ws, formulas[ws.title]) for ws in sheets]
+    except Exception as exc:
+        raise InputError(f"读取工作表失败 ({type(exc).__name__}: {exc})", file=file) from exc
+    finally:
+        values.close()
+        formulas.close()
+
+
+def _sheet_grid(ws: object, fws: object) -> Grid:
+    rows: list[list[object]] = []
+    empty_run = 0
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        vals = list(row)
+        if all(is_empty(v) for v in vals):
+            empty_run += 1
+            if empty_run > _MAX_EMPTY_RUN:
+                break
+        else:
+            empty_run = 0
+            for c, v in enumerate(vals):
+                if v is None:
+                    f = fws.cell(row=r, column=c + 1).value  # type: ignore[attr-defined]
+                    if isinstance(f, str) and f.startswith("="):
+                        vals[c] = f
+        rows.append(vals)
+    rows = _trim(rows)
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+              for m in ws.merged_cells.ranges]  # type: ignore[attr-defined]
+    return Grid("xlsx", rows, list(range(1, len(rows) + 1)), ws.title,  # type: ignore[attr-defined]
+                merges)
+
+
+def decode(data: bytes, file: str) -> tuple[str, str]:
+    """Text and encoding name: UTF-8 (with or without BOM) first, then GB18030 (⊇ GBK)."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc), enc
+        except UnicodeDecodeError:
+            continue
+    raise InputError("无法识别文件编码，应为 UTF-8 或 GBK (unknown encoding)", file=file,
+                     hint="请用 Excel/WPS 另存为“CSV UTF-8”")
+
+
+def _sniff(text: str) -> str:
+    """The delimiter among , tab ; that splits the first lines most consistently."""
+    sample = "\n".join(text.splitlines()[:30])
+    best, best_key = ",", (0, 0.0)
+    for delim in (",", "\t", ";"):
+        try:
+            counts = [len(r) for r in csv.reader(io.StringIO(sample), delimiter=delim) if r]
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, hits = Counter(counts).most_common(1)[0]
+        key = (width, hits / len(counts)) if width > 1 else (0, 0.0)
+        if key > best_key:
+            best, best_key = delim, key
+    return best
+
+
+def load_csv(path: Path, file: str) -> tuple[Grid, str]:
+    """The CSV as a Grid (row numbers are the line each record starts on) and its encoding."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
+    text, encoding = decode(data, file)
+    if not text.strip():
+        raise InputError("文件为空 (empty file)", file=file)
+    rows: list[list[object]] = []
+    lines: list[int] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
+    try:
+        while True:
+            start = reader.line_num + 1
+            try:
+                record = next(reader)
+            except StopIteration:
+                break
+            rows.append([v if v.strip() else None for v in record])
+            lines.append(start)
+    except csv.Error as exc:
+        raise InputError(f"CSV 格式错误：{exc} (csv.Error)", file=file,
+                         line=reader.line_num or None) from exc
+    while rows and all(is_empty(v) for v in rows[-1]):
+        rows.pop()
+        lines.pop()
+    if not rows:
+        raise InputError("文件为空 (empty file)", file=file)
+    return Grid("csv", rows, lines), encoding

@@ -1,0 +1,99 @@
+"""Cell values to numbers, with a status instead of exceptions.
+
+A return is typed by many hands: ``1,234``, ``１２``, ``3.5万元``, ``—`` for nothing. The
+audit must tell "left blank" (counts as 0 downstream) from "wrote something we cannot
+read" (a finding of its own), so parsing never raises and never guesses.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import re
+import unicodedata
+
+from engine.model.records import CellStatus
+
+# Text that means "nothing to report"; blank counts are treated as 0 downstream.
+BLANK_MARKS: frozenset[str] = frozenset({
+    "", "-", "--", "---", "—", "——", "–", "―", "─", "/", "//", "\\", "无", "空", "暂无",
+})
+_YES: frozenset[str] = frozenset({"是", "有", "√", "✓", "✔", "y", "yes", "1", "true", "已播出"})
+_NO: frozenset[str] = frozenset({"否", "无", "×", "✗", "✘", "x", "n", "no", "0", "false", "未播出"})
+# Unit words a number may carry (``12条``, ``3.5万元``); ``元`` and ``%`` are not accepted
+# because reading them as the column's own unit (万元, a count) would change the value.
+_SUFFIXES = ("万元", "家次", "个次", "场次", "人次", "条", "项", "件", "起", "处", "家", "户",
+             "次", "人", "名", "个", "场", "万", "份", "篇", "期", "座", "所", "台", "辆", "艘")
+_PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
+
+
+def raw_text(raw: object) -> str:
+    """What the user wrote, as text: whole floats lose their ``.0``, None becomes ``""``."""
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, (_dt.datetime, _dt.date, _dt.time)):
+        return raw.isoformat()
+    return str(raw)
+
+
+def is_blank_text(text: str) -> bool:
+    """True for an empty cell or a dash/slash/无 placeholder."""
+    return unicodedata.normalize("NFKC", text).strip() in BLANK_MARKS
+
+
+def _number(text: str) -> float | None:
+    for suffix in _SUFFIXES:
+        if text.endswith(suffix) and len(text) > len(suffix):
+            text = text[: -len(suffix)].rstrip()
+            break
+    if _PLAIN.match(text):
+        return float(text)
+    if _GROUPED.match(text):
+        return float(text.replace(",", ""))
+    return None
+
+
+def _parse_text(raw: str, kind: str) -> tuple[float | None, CellStatus]:
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if kind == "flag":
+        low = text.lower()
+        if low in _YES:
+            return 1.0, "ok"
+        if low in _NO:
+            return 0.0, "ok"
+    if text in BLANK_MARKS:
+        return None, "blank"
+    value = _number(text)
+    if value is None or not math.isfinite(value):
+        return None, "unreadable"
+    if kind == "flag" and value not in (0.0, 1.0):
+        return None, "unreadable"
+    return value, "ok"
+
+
+def parse_value(raw: object, kind: str) -> tuple[float | None, CellStatus]:
+    """Read one cell as a number for a measure of ``kind`` (count, amount or flag).
+
+    Returns ``(value, status)``: ``ok`` with a float, ``blank`` for empty/placeholder
+    cells, ``unreadable`` for anything else (``约10``, ``若干``, ``十二``, dates).
+    """
+    try:
+        if raw is None:
+            return None, "blank"
+        if isinstance(raw, bool):
+            return (1.0 if raw else 0.0), "ok"
+        if isinstance(raw, (int, float)):
+            value = float(raw)
+            if not math.isfinite(value):
+                return None, "unreadable"
+            if kind == "flag" and value not in (0.0, 1.0):
+                return None, "unreadable"
+            return value, "ok"
+        if isinstance(raw, str):
+            return _parse_text(raw, kind)
+        return None, "unreadable"
+    except Exception:
+        return None, "unreadable"

@@ -1,0 +1,158 @@
+"""Read returns written as JSON or YAML (exports from other systems, hand-made tests).
+
+Accepted shapes: ``{form?, period?, rows: [{unit, unit_kind?, values: {...}}]}``, a single
+``{unit, values}``, or a list of flat row objects. Value names are indicator keys or label
+paths (``重大隐患/部门排查/排查``); nested mappings are read as paths too. Unlike a
+spreadsheet, every name here was chosen on purpose, so an unknown name is an error.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from engine.errors import InputError
+from engine.model.forms import Form
+from engine.model.records import Cell, CellRef
+from engine.read.assemble import RawRow, make_cell, measure_kind
+from engine.read.grid import decode
+from engine.read.headers import IndicatorMatcher, detect_form
+from engine.read.text import clean_unit_name
+
+_ROW_META = {"unit", "unit_kind", "is_total", "values"}
+_DOC_META = {"form", "period", "title", "source", "rows"}
+
+
+class _TextLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text (periods are compared as strings)."""
+
+
+_TextLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:timestamp"]
+    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _parse(path: Path, file: str, fmt: str) -> Any:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
+    text, _ = decode(data, file)
+    if not text.strip():
+        raise InputError("文件为空 (empty file)", file=file)
+    try:
+        if fmt == "json":
+            return json.loads(text)
+        return yaml.load(text, Loader=_TextLoader)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"JSON 格式错误：{exc.msg} (JSONDecodeError)", file=file,
+                         line=exc.lineno) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise InputError(f"YAML 格式错误：{problem} (YAMLError)", file=file,
+                         line=mark.line + 1 if mark else None) from exc
+
+
+def _flatten(values: dict[Any, Any], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
+    out: list[tuple[tuple[str, ...], Any]] = []
+    for k, v in values.items():
+        path = (*prefix, str(k))
+        if isinstance(v, dict):
+            out.extend(_flatten(v, path))
+        else:
+            out.append((path, v))
+    return out
+
+
+class _Row:
+    """A row object as found in the document, with where it sits."""
+
+    def __init__(self, obj: dict[Any, Any], at: str, names: set[str], kinds: set[str]) -> None:
+        self.at = at
+        self.unit = next((obj[k] for k in obj if str(k) in names), None)
+        self.kind = next((obj[k] for k in obj if str(k) in kinds), None)
+        self.is_total = obj.get("is_total")
+        if isinstance(obj.get("values"), dict):
+            base = f"{at}.values" if at else "values"
+            self.values = [(p, v, f"{base}.{'.'.join(p)}") for p, v in _flatten(obj["values"])]
+        else:
+            skip = names | kinds | _ROW_META | (_DOC_META if not at else set())
+            flat = {k: v for k, v in obj.items() if str(k) not in skip}
+            pre = f"{at}." if at else ""
+            self.values = [(p, v, pre + ".".join(p)) for p, v in _flatten(flat)]
+
+
+def _rows(doc: Any, file: str, forms: dict[str, Form]) -> tuple[list[_Row], dict[str, Any]]:
+    if isinstance(doc, list):
+        objs, meta, at = doc, {}, "[{}]"
+    elif isinstance(doc, dict) and "rows" in doc:
+        if not isinstance(doc["rows"], list):
+            raise InputError("rows 应为列表 (list)", file=file, field="rows")
+        objs, meta, at = doc["rows"], doc, "rows[{}]"
+    elif isinstance(doc, dict):
+        objs, meta, at = [doc], doc, ""
+    else:
+        raise InputError("文件内容应为对象或列表，含 rows 或 unit/values (unexpected structure)",
+                         file=file)
+    names = {"unit", *(n for f in forms.values() for n in f.unit_column)}
+    kinds = {"unit_kind", *(n for f in forms.values() for n in f.unit_kind_column)}
+    rows = []
+    for i, obj in enumerate(objs):
+        where = at.format(i)
+        if not isinstance(obj, dict):
+            raise InputError(f"{where or '文档'} 应为对象（含 unit 和 values）", file=file,
+                             field=where or None)
+        rows.append(_Row(obj, where, names, kinds))
+    return rows, meta
+
+
+def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
+                    form_id: str | None, unit: str | None) -> tuple[str, list[RawRow], str | None]:
+    """Form id, rows and period from a JSON/YAML return."""
+    rows, meta = _rows(_parse(path, file, fmt), file, forms)
+    if form_id is None and meta.get("form") is not None:
+        form_id = str(meta["form"])
+        if form_id not in forms:
+            raise InputError(f"文件中的 form“{form_id}”不是已知表单；已知：{'、'.join(forms)}",
+                             file=file, field="form")
+    if form_id is None:
+        headers = list(dict.fromkeys(p for r in rows for p, _, _ in r.values))
+        try:
+            form_id = detect_form(headers, forms)
+        except InputError as exc:
+            exc.file = file
+            raise
+    form = forms[form_id]
+    matcher = IndicatorMatcher(form)
+    out: list[RawRow] = []
+    for r in rows:
+        cells: dict[str, Cell] = {}
+        seen: dict[str, str] = {}
+        for p, v, at in r.values:
+            key = matcher.match(p)
+            if key is None:
+                raise InputError(f"“{'/'.join(p)}”不是表单 {form_id} 的指标 (unknown indicator)",
+                                 file=file, field=at)
+            if key in seen:
+                raise InputError(f"{seen[key]} 和 {at} 都对应指标 {key}（{form.indicator(key).label}）",
+                                 file=file, field=at)
+            seen[key] = at
+            cells[key] = make_cell(v, measure_kind(form, key), CellRef(row=0, key_path=at))
+        name = clean_unit_name(r.unit) if r.unit is not None else ""
+        if len(rows) == 1 and unit:
+            name = unit
+        if not name:
+            raise InputError(f"{r.at or '文档'} 缺少 unit（填报单位）", file=file,
+                             field=r.at or None, hint="单个单位的文件可用 --unit 指定")
+        out.append(RawRow(unit=name, cells=cells, ref=CellRef(row=0, key_path=r.at or None),
+                          kind_text=r.kind,
+                          is_total=bool(r.is_total) if r.is_total is not None else None))
+    if not out:
+        raise InputError("文件中没有任何数据行 (no rows)", file=file)
+    period = meta.get("period")
+    return form_id, out, str(period) if period is not None else None

@@ -1,0 +1,1 @@
+"""Reporters: each turns an AuditResult into one output format. None imports another."""

@@ -1,0 +1,85 @@
+"""``--annotate``: a copy of the submitted workbook with each flagged cell filled and
+commented, plus a sheet listing every finding. The input file is never written to.
+
+For csv/json/yaml input there is no workbook to copy, so the rows are laid out in a new
+sheet (unit, then one column per indicator) and the same marks are applied there.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+
+from engine.model.findings import AuditResult, Finding
+from engine.model.forms import Form
+from engine.model.records import CellRef, Submission
+from engine.model.rules import SEVERITY_LABEL, SEVERITY_ORDER
+from engine.report.atomic import write_atomic
+
+FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
+RESULT_SHEET = "审核结果"
+
+
+def _layout_copy(sub: Submission, form: Form) -> tuple[Workbook, dict[tuple[str, str], CellRef]]:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "数据"
+    ws.append(["单位", *[i.label for i in form.indicators]])
+    where: dict[tuple[str, str], CellRef] = {}
+    for r, row in enumerate(sub.rows, start=2):
+        ws.cell(r, 1, row.unit)
+        where[(row.unit, "")] = CellRef(sheet="数据", row=r, column=1)
+        for c, ind in enumerate(form.indicators, start=2):
+            cell = row.cells.get(ind.key)
+            if cell is None:
+                continue
+            ws.cell(r, c, cell.value if cell.status == "ok" else cell.raw)
+            where[(row.unit, ind.key)] = CellRef(sheet="数据", row=r, column=c)
+    return wb, where
+
+
+def _targets(f: Finding, sub: Submission, where: dict[tuple[str, str], CellRef] | None,
+             default_sheet: str) -> list[CellRef]:
+    if where is None:
+        return [CellRef(sheet=c.sheet or default_sheet, row=c.row, column=c.column)
+                for c in f.cells if c.column is not None]
+    keys = [(f.unit or "", k) for k in f.fields] or [(f.unit or "", "")]
+    return [where[k] for k in keys if k in where]
+
+
+def annotate(result: AuditResult, sub: Submission, form: Form, out: Path) -> None:
+    if sub.format == "xlsx":
+        wb = load_workbook(sub.source)
+        where = None
+        default_sheet = sub.sheet or wb.active.title
+    else:
+        wb, where = _layout_copy(sub, form)
+        default_sheet = "数据"
+    marks: dict[CellRef, list[Finding]] = defaultdict(list)
+    for f in result.findings:
+        for ref in _targets(f, sub, where, default_sheet):
+            marks[ref].append(f)
+    for ref, findings in marks.items():
+        if ref.sheet not in wb.sheetnames or ref.column is None:
+            continue
+        cell = wb[ref.sheet].cell(ref.row, ref.column)
+        worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
+        cell.fill = PatternFill("solid", fgColor=FILLS[worst])
+        text = "\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.message}" for f in findings)
+        cell.comment = Comment(text, "hazcheck", width=360, height=40 + 40 * len(findings))
+    if RESULT_SHEET in wb.sheetnames:
+        del wb[RESULT_SHEET]
+    ws = wb.create_sheet(RESULT_SHEET)
+    ws.append(["单位", "级别", "规则", "问题", "依据", "单元格"])
+    for c in ws[1]:
+        c.font = Font(bold=True)
+    for f in result.findings:
+        refs = ";".join(r.a1() for r in _targets(f, sub, where, default_sheet))
+        ws.append([f.unit or "", SEVERITY_LABEL[f.severity], f.rule, f.message, f.basis, refs])
+    for col, width in zip("ABCDEF", (18, 6, 28, 70, 40, 16), strict=True):
+        ws.column_dimensions[col].width = width
+    write_atomic(out, lambda p: wb.save(p))

@@ -1,0 +1,24 @@
+"""A failure-case table, one finding per row, UTF-8 with BOM so Excel shows Chinese."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from engine.model.findings import AuditResult
+
+COLUMNS = ["单位", "级别", "规则", "标题", "指标", "数值", "说明", "依据", "单元格"]
+
+
+def render(result: AuditResult) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for f in result.findings:
+        writer.writerow([
+            f.unit or "", f.severity, f.rule, f.title, ";".join(f.fields),
+            json.dumps(f.values, ensure_ascii=False), f.message, f.basis,
+            ";".join(c.a1() for c in f.cells),
+        ])
+    return "\ufeff" + buf.getvalue()

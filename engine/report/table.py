@@ -1,0 +1,52 @@
+"""The human view: findings grouped by unit in a rich table, then the summary and rates."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from rich.console import Console
+from rich.table import Table
+
+from engine.model.findings import AuditResult
+from engine.model.rules import SEVERITY_LABEL
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _pct(value: float | None) -> str:
+    return "—（分母为0）" if value is None else f"{value * 100:.2f}%"
+
+
+def render(result: AuditResult, console: Console) -> None:
+    s = result.summary
+    title = f"{s.form_title}（{s.form}）  {s.source}" + (f"  数据区间 {s.period}" if s.period else "")
+    if result.findings:
+        table = Table(title=title, show_lines=False, expand=False)
+        table.add_column("单位", no_wrap=True)
+        table.add_column("级别", no_wrap=True)
+        table.add_column("规则", no_wrap=True)
+        table.add_column("问题", overflow="fold", ratio=3)
+        table.add_column("依据", overflow="fold", ratio=2)
+        for unit, items in groupby(result.findings, key=lambda f: f.unit):
+            for n, f in enumerate(items):
+                table.add_row(
+                    (unit or "（全表）") if n == 0 else "",
+                    f"[{_STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]", f.rule,
+                    f.message, f.basis)
+            table.add_section()
+        console.print(table)
+    else:
+        console.print(f"{title}\n未发现问题。")
+    counts = "，".join(f"{SEVERITY_LABEL[k]} {v} 项" for k, v in s.counts.items())
+    console.print(f"共 {s.units} 个填报单位；{counts}。")
+    if s.previous:
+        console.print(f"已与上期报表比较：{s.previous}")
+    if s.rates:
+        rates = Table(title="计算得出的比率", show_header=True)
+        rates.add_column("比率")
+        rates.add_column("分子", justify="right")
+        rates.add_column("分母", justify="right")
+        rates.add_column("数值", justify="right")
+        for r in s.rates:
+            rates.add_row(r.label, f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
+        console.print(rates)

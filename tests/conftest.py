@@ -1,0 +1,42 @@
+"""Shared fixtures: the bundled catalog, and a small factory for submissions in memory."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from engine.catalog import Catalog, load_catalog  # noqa: E402
+from engine.model.records import Cell, CellRef, Row, Submission  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    return load_catalog()
+
+
+def cell(value: float | str | None, row: int = 1, column: int = 1) -> Cell:
+    """A cell as a reader would make it: None blank, str unreadable, number ok."""
+    ref = CellRef(sheet="S", row=row, column=column)
+    if value is None:
+        return Cell(raw="", value=None, status="blank", ref=ref)
+    if isinstance(value, str):
+        return Cell(raw=value, value=None, status="unreadable", ref=ref)
+    return Cell(raw=str(value), value=float(value), status="ok", ref=ref)
+
+
+def make_submission(form_id: str, rows: list[tuple[str, str | None, dict[str, float | str | None]]],
+                    keys: list[str], total: dict[str, float | str | None] | None = None) -> Submission:
+    """Rows of (unit, unit_kind, values); indicators not given are 0; total row optional."""
+    out = []
+    body = list(rows) + ([("累计", None, total)] if total is not None else [])
+    for r, (unit, kind, values) in enumerate(body, start=2):
+        cells = {k: cell(values.get(k, 0), r, c) for c, k in enumerate(keys, start=2)}
+        out.append(Row(unit=unit, unit_kind=kind, unit_kind_source="override" if kind else "unknown",
+                       is_total=unit == "累计", cells=cells, ref=CellRef(sheet="S", row=r)))
+    return Submission(source="memory.xlsx", format="xlsx", form_id=form_id, rows=out)

@@ -1,0 +1,42 @@
+"""Every bundled case produces exactly the findings written beside it, with both backends."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from engine.cases import compare, find_cases, load_case
+from engine.evaluate.run import audit
+from engine.paths import bundled
+from engine.read import read_submission
+
+CASES = find_cases(bundled("cases"))
+
+
+def test_there_are_at_least_three_cases_per_form(catalog) -> None:
+    forms = [load_case(p).form or p.parent.parent.name for p in CASES]
+    for form_id in catalog.forms:
+        assert forms.count(form_id) >= 3, form_id
+
+
+def run_case(path: Path, catalog, backend: str):
+    case = load_case(path)
+    sub = read_submission(case.path(case.input), catalog.forms, form_id=case.form,
+                          unit_kinds=case.unit_kinds, unit=case.unit)
+    assert sub.form_id == path.parent.parent.name, "form detected from the headers"
+    prev = None
+    if case.previous:
+        prev = read_submission(case.path(case.previous), catalog.forms, form_id=sub.form_id,
+                               unit_kinds=case.unit_kinds, unit=case.unit)
+    result = audit(sub, catalog.plan(sub.form_id), previous=prev, backend=backend)
+    return case, result
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+@pytest.mark.parametrize("backend", ["durable", "python"])
+def test_case_gives_exactly_the_expected_findings(path: Path, backend: str, catalog) -> None:
+    case, result = run_case(path, catalog, backend)
+    missing, unexpected = compare(case.expect, result.findings)
+    assert not missing and not unexpected, f"missing={missing} unexpected={unexpected}"
+    assert result.summary.facts_evaluated == result.summary.facts
