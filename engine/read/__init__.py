@@ -18,6 +18,7 @@ from engine.read.headers import choose_form, detect_form
 from engine.read.sections import read_vertical
 from engine.read.structured import read_structured
 from engine.read.table import read_table
+from engine.read.text import clean_unit_name
 
 __all__ = ["detect_form", "read_submission"]
 
@@ -36,8 +37,9 @@ def _check_path(path: Path, file: str) -> str:
         hint = "请提供 .xlsx、.xlsm、.csv、.txt、.json、.yaml 或 .yml 文件"
         if path.suffix.lower() in (".xls", ".et", ".wps"):
             hint = "旧版 .xls 请用 Excel/WPS 另存为 .xlsx"
-        raise InputError(f"不支持的文件类型“{path.suffix or '（无扩展名）'}” (unsupported file type)",
-                         file=file, hint=hint)
+        shown = path.suffix or "（无扩展名）"
+        raise InputError(f"不支持的文件类型“{shown}” (unsupported file type)", file=file,
+                         hint=hint)
     try:
         if path.stat().st_size == 0:
             raise InputError("文件为空 (empty file)", file=file)
@@ -77,6 +79,10 @@ def _pick(readings: list[Reading], form_id: str | None, forms: dict[str, Form],
                          file=file, hint="请检查表头，或换用其他 --form")
     if chosen.error is not None:
         raise chosen.error
+    if chosen.build is not None:
+        chosen.rows = chosen.build()
+    if not chosen.rows:
+        raise InputError("表头可以识别，但没有找到任何数据行 (no data rows)", file=file)
     return chosen
 
 
@@ -94,7 +100,7 @@ def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None =
         raise InputError(f"未知表单“{form_id}” (unknown form)", file=file,
                          hint="已知表单：" + ("、".join(sorted(forms)) or "（无）"))
     fmt = _check_path(path, file)
-    unit = unit.strip() if unit and unit.strip() else None
+    unit = clean_unit_name(unit) or None
     if fmt in ("json", "yaml"):
         fid, rows, period = read_structured(path, forms, fmt=fmt, file=file, form_id=form_id,
                                             unit=unit)

@@ -7,6 +7,7 @@ whether a unit is a township or a department follows one priority order for all 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from engine.errors import InputError
@@ -30,11 +31,15 @@ class RawRow:
 
 @dataclass
 class Reading:
-    """One interpretation of a file against one form; ``error`` is raised only if chosen."""
+    """One interpretation of a file against one form; ``error`` is raised only if chosen.
+
+    Table rows are costly to build, so a table reading carries ``build`` instead of rows.
+    """
 
     form_id: str
     score: int
     rows: list[RawRow] = field(default_factory=list)
+    build: Callable[[], list[RawRow]] | None = None
     period: str | None = None
     sheet: str | None = None
     header_rows: int = 1
@@ -53,9 +58,9 @@ def measure_kind(form: Form, key: str) -> str:
 
 
 def is_total_name(unit: str, form: Form) -> bool:
-    """True for 累计/合计/总计 (and spaced or suffixed spellings like ``合 计``, ``累计数``)."""
+    """True for 累计/合计/总计, also spelt ``合 计``, ``累计数`` or ``全区合计``."""
     name = squash(unit)
-    return any(name == squash(t) or name.startswith(squash(t)) for t in form.total_row)
+    return any(name.startswith(squash(t)) or name.endswith(squash(t)) for t in form.total_row)
 
 
 def finish(rows: list[RawRow], form: Form, unit_kinds: dict[str, str] | None,

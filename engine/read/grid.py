@@ -9,13 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
+import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from engine.errors import InputError
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet.worksheet import Worksheet
 
 Merge = tuple[int, int, int, int]  # 0-based first row, first col, last row, last col
 _MAX_EMPTY_RUN = 500  # stop reading a sheet after this many empty rows (formatted blanks)
@@ -31,7 +37,7 @@ class Grid:
     sheet: str | None = None
     merges: list[Merge] = field(default_factory=list)
 
-    @property
+    @cached_property
     def width(self) -> int:
         return max((len(r) for r in self.cells), default=0)
 
@@ -52,7 +58,7 @@ class Grid:
             if top is None or (text_only and not isinstance(top, str)):
                 continue
             for r in range(r0, min(r1, len(out) - 1) + 1):
-                for c in range(c0, c1 + 1):
+                for c in range(c0, min(c1, self.width - 1) + 1):
                     out[r][c] = top
         return out
 
@@ -79,7 +85,8 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values = openpyxl.load_workbook(path, data_only=True)
-            formulas = openpyxl.load_workbook(path, data_only=False)
+            formulas = (openpyxl.load_workbook(path, data_only=False) if _has_formulas(path)
+                        else None)
     except Exception as exc:
         raise InputError(
             f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式 ({type(exc).__name__})",
@@ -88,18 +95,41 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
         sheets = list(values.worksheets)
         active = values.active
         sheets.sort(key=lambda ws: (ws.sheet_state != "visible", ws is not active))
-        return [_sheet_grid(ws, formulas[ws.title]) for ws in sheets]
+        return [_sheet_grid(ws, formulas[ws.title] if formulas else None) for ws in sheets]
     except Exception as exc:
         raise InputError(f"读取工作表失败 ({type(exc).__name__}: {exc})", file=file) from exc
     finally:
         values.close()
-        formulas.close()
+        if formulas is not None:
+            formulas.close()
 
 
-def _sheet_grid(ws: object, fws: object) -> Grid:
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula; saves a second full load when none does."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return any(_FORMULA_TAG.search(zf.read(name)) for name in zf.namelist()
+                       if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+    except Exception:  # let openpyxl report the real problem
+        return True
+
+
+def _keep_formulas(vals: list[object], fws: Worksheet, r: int) -> None:
+    """Where Excel left no cached value (never calculated), keep the formula text."""
+    for c, v in enumerate(vals):
+        if v is None:
+            f = fws.cell(row=r, column=c + 1).value
+            if isinstance(f, str) and f.startswith("="):
+                vals[c] = f
+
+
+def _sheet_grid(ws: Worksheet, fws: Worksheet | None) -> Grid:
     rows: list[list[object]] = []
     empty_run = 0
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
         vals = list(row)
         if all(is_empty(v) for v in vals):
             empty_run += 1
@@ -107,17 +137,13 @@ def _sheet_grid(ws: object, fws: object) -> Grid:
                 break
         else:
             empty_run = 0
-            for c, v in enumerate(vals):
-                if v is None:
-                    f = fws.cell(row=r, column=c + 1).value  # type: ignore[attr-defined]
-                    if isinstance(f, str) and f.startswith("="):
-                        vals[c] = f
+            if fws is not None:
+                _keep_formulas(vals, fws, r)
         rows.append(vals)
     rows = _trim(rows)
     merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
-              for m in ws.merged_cells.ranges]  # type: ignore[attr-defined]
-    return Grid("xlsx", rows, list(range(1, len(rows) + 1)), ws.title,  # type: ignore[attr-defined]
-                merges)
+              for m in ws.merged_cells.ranges]
+    return Grid("xlsx", rows, list(range(1, len(rows) + 1)), ws.title, merges)
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
@@ -149,8 +175,8 @@ def _sniff(text: str) -> str:
     return best
 
 
-def load_csv(path: Path, file: str) -> tuple[Grid, str]:
-    """The CSV as a Grid (row numbers are the line each record starts on) and its encoding."""
+def read_text_file(path: Path, file: str) -> tuple[str, str]:
+    """A text file's content and encoding; unreadable or empty files are InputErrors."""
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -158,6 +184,12 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
     text, encoding = decode(data, file)
     if not text.strip():
         raise InputError("文件为空 (empty file)", file=file)
+    return text, encoding
+
+
+def load_csv(path: Path, file: str) -> tuple[Grid, str]:
+    """The CSV as a Grid (row numbers are the line each record starts on) and its encoding."""
+    text, encoding = read_text_file(path, file)
     rows: list[list[object]] = []
     lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))

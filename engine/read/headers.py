@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 
 from engine.errors import InputError
 from engine.model.forms import Form
-from engine.read.text import is_unit_word, normalise_label, segment_key, split_unit
+from engine.read.text import is_unit_word, normalise_label, segment_key, split_unit, unit_word
 
 normalise = normalise_label  # the label normalisation header matching is built on
 
@@ -60,13 +60,8 @@ def header_unit(cells: Iterable[object]) -> str | None:
     """The measure unit a header path states, in a unit row cell or a trailing bracket."""
     unit = None
     for cell in cells:
-        if cell is None:
-            continue
-        text = str(cell)
-        if is_unit_word(text):
-            unit = split_unit("(" + text.strip("()（）") + ")")[1] or unit
-        else:
-            unit = split_unit(text)[1] or unit
+        if cell is not None:
+            unit = unit_word(str(cell)) or split_unit(str(cell))[1] or unit
     return unit
 
 
@@ -83,17 +78,30 @@ class IndicatorMatcher:
                 self.paths.append((ind.key, _segments([alias], "/.")))
         self.exact = {path: key for key, path in self.paths}
         self.measure = {ind.key: ind.measure for ind in form.indicators}
+        # every tail p[-k:] and its run-together text, to the keys that end that way
+        self.tails: dict[tuple[str, ...], set[str]] = {}
+        self.concat: dict[str, set[str]] = {}
+        for key, p in self.paths:
+            for k in range(1, len(p) + 1):
+                self.tails.setdefault(p[-k:], set()).add(key)
+                self.concat.setdefault("".join(p[-k:]), set()).add(key)
+        self._cache: dict[tuple[tuple[str, ...], str | None], str | None] = {}
 
     def match(self, cells: Sequence[object], unit: str | None = None) -> str | None:
         """Indicator key for a column whose header cells (top to bottom) are ``cells``."""
-        texts = [str(c).strip() for c in cells if c is not None and str(c).strip()]
+        texts = tuple(str(c).strip() for c in cells if c is not None and str(c).strip())
         if not texts:
             return None
+        if (texts, unit) not in self._cache:
+            self._cache[texts, unit] = self._resolve(texts, unit)
+        return self._cache[texts, unit]
+
+    def _resolve(self, texts: tuple[str, ...], unit: str | None) -> str | None:
         if texts[-1].lower() in self.keys:
             return texts[-1].lower()
         unit = unit or header_unit(texts)
         for seps in _SEPARATORS:
-            for segs in _variants(texts, seps):
+            for segs in _variants(list(texts), seps):
                 found = self._match(segs, unit)
                 if found:
                     return found
@@ -106,20 +114,18 @@ class IndicatorMatcher:
 
     def _by_tail(self, segs: tuple[str, ...]) -> str | None:
         for k in range(1, len(segs) + 1):
-            found = {key for key, p in self.paths if len(p) >= k and p[-k:] == segs[-k:]}
+            found = self.tails.get(segs[-k:], set())
             if len(found) == 1:
-                return found.pop()
+                return next(iter(found))
             if not found:
                 return None
         return None
 
     def _by_concat(self, segs: tuple[str, ...]) -> str | None:
         for j in range(len(segs), 0, -1):
-            text = "".join(segs[-j:])
-            found = {key for key, p in self.paths
-                     if any("".join(p[-k:]) == text for k in range(1, len(p) + 1))}
+            found = self.concat.get("".join(segs[-j:]), set())
             if found:
-                return found.pop() if len(found) == 1 else None
+                return next(iter(found)) if len(found) == 1 else None
         return None
 
     def _by_group(self, segs: tuple[str, ...], unit: str | None) -> str | None:

@@ -36,7 +36,10 @@ def raw_text(raw: object) -> str:
         return str(int(raw))
     if isinstance(raw, (_dt.datetime, _dt.date, _dt.time)):
         return raw.isoformat()
-    return str(raw)
+    try:
+        return str(raw)
+    except ValueError:  # an int beyond Python's 4300-digit str() limit
+        return "（数字位数过多）"
 
 
 def is_blank_text(text: str) -> bool:

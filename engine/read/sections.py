@@ -20,19 +20,19 @@ from engine.read.table import data_like
 from engine.read.text import (
     SECTION_ORDINAL,
     extract_period,
-    is_unit_word,
     normalise_label,
     segment_key,
     squash,
     unit_from_text,
+    unit_word,
 )
 
 _META = re.compile(r"^(填报单位|单位名称|报送单位|填报日期|填报时间|填报人|联系电话|联系人|审核人"
                    r"|数据统计区间|统计区间|统计时间|统计期间|报送时间|时间|日期)[:：]")
 _UNIT_LABEL = re.compile(r"^(填报单位|单位名称|报送单位)[:：]?$")
 _SERIAL = re.compile(r"^[(（]?(\d+|[一二三四五六七八九十]+)[)）.、．]?$")
-_VALUE_HEADERS = {"数值", "数量", "数据", "值", "填报数", "填报数据", "数", "累计数", "累计", "合计",
-                  "本期数", "完成数", "情况"}
+_VALUE_HEADERS = {"数值", "数量", "数据", "值", "填报数", "填报数据", "数", "累计数", "累计",
+                  "合计", "本期数", "完成数", "情况"}
 
 
 def _is_serial(value: object) -> bool:
@@ -76,13 +76,13 @@ def _split_row(row: list[object], st: _State) -> tuple[list[tuple[int, str]], in
     unit = None
     kept: list[tuple[int, object]] = []
     for c, v in filled:
-        if c != st.value_col and isinstance(v, str) and is_unit_word(v):
-            unit = normalise_label(v.strip("()（）")) or v
+        if c != st.value_col and isinstance(v, str) and unit_word(v):
+            unit = unit_word(v)
         else:
             kept.append((c, v))
     if st.value_col is not None:
-        labels = [(c, str(v)) for c, v in kept if c < st.value_col and isinstance(v, str)]
-        return labels, st.value_col, unit
+        return ([(c, v) for c, v in kept if c < st.value_col and isinstance(v, str)],
+                st.value_col, unit)
     labels: list[tuple[int, str]] = []
     for c, v in kept:
         if not isinstance(v, str) or data_like(v):

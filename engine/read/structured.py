@@ -18,7 +18,7 @@ from engine.errors import InputError
 from engine.model.forms import Form
 from engine.model.records import Cell, CellRef
 from engine.read.assemble import RawRow, make_cell, measure_kind
-from engine.read.grid import decode
+from engine.read.grid import read_text_file
 from engine.read.headers import IndicatorMatcher, detect_form
 from engine.read.text import clean_unit_name
 
@@ -37,13 +37,7 @@ _TextLoader.yaml_implicit_resolvers = {
 
 
 def _parse(path: Path, file: str, fmt: str) -> Any:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
-    text, _ = decode(data, file)
-    if not text.strip():
-        raise InputError("文件为空 (empty file)", file=file)
+    text, _ = read_text_file(path, file)
     try:
         if fmt == "json":
             return json.loads(text)
@@ -51,6 +45,8 @@ def _parse(path: Path, file: str, fmt: str) -> Any:
     except json.JSONDecodeError as exc:
         raise InputError(f"JSON 格式错误：{exc.msg} (JSONDecodeError)", file=file,
                          line=exc.lineno) from exc
+    except (RecursionError, ValueError) as exc:  # too deep, or an int with 5000 digits
+        raise InputError(f"文件内容无法解析 ({type(exc).__name__})", file=file) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
@@ -58,8 +54,12 @@ def _parse(path: Path, file: str, fmt: str) -> Any:
                          line=mark.line + 1 if mark else None) from exc
 
 
-def _flatten(values: dict[Any, Any], prefix: tuple[str, ...] = ()) -> list[tuple[tuple[str, ...], Any]]:
-    out: list[tuple[tuple[str, ...], Any]] = []
+Flat = list[tuple[tuple[str, ...], Any]]
+
+
+def _flatten(values: dict[Any, Any], prefix: tuple[str, ...] = ()) -> Flat:
+    """Nested mappings become label paths: {重大隐患: {部门排查: {排查: 1}}}."""
+    out: Flat = []
     for k, v in values.items():
         path = (*prefix, str(k))
         if isinstance(v, dict):
@@ -69,6 +69,13 @@ def _flatten(values: dict[Any, Any], prefix: tuple[str, ...] = ()) -> list[tuple
     return out
 
 
+def _truth(value: object) -> bool | None:
+    """``is_total`` as written: true/是/1 → True, absent → None (decide from the name)."""
+    if value is None or isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("true", "yes", "y", "1", "是")
+
+
 class _Row:
     """A row object as found in the document, with where it sits."""
 
@@ -76,7 +83,7 @@ class _Row:
         self.at = at
         self.unit = next((obj[k] for k in obj if str(k) in names), None)
         self.kind = next((obj[k] for k in obj if str(k) in kinds), None)
-        self.is_total = obj.get("is_total")
+        self.is_total = _truth(obj.get("is_total"))
         if isinstance(obj.get("values"), dict):
             base = f"{at}.values" if at else "values"
             self.values = [(p, v, f"{base}.{'.'.join(p)}") for p, v in _flatten(obj["values"])]
@@ -139,7 +146,8 @@ def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
                 raise InputError(f"“{'/'.join(p)}”不是表单 {form_id} 的指标 (unknown indicator)",
                                  file=file, field=at)
             if key in seen:
-                raise InputError(f"{seen[key]} 和 {at} 都对应指标 {key}（{form.indicator(key).label}）",
+                label = form.indicator(key).label
+                raise InputError(f"{seen[key]} 和 {at} 都对应指标 {key}（{label}）",
                                  file=file, field=at)
             seen[key] = at
             cells[key] = make_cell(v, measure_kind(form, key), CellRef(row=0, key_path=at))
@@ -151,7 +159,7 @@ def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
                              field=r.at or None, hint="单个单位的文件可用 --unit 指定")
         out.append(RawRow(unit=name, cells=cells, ref=CellRef(row=0, key_path=r.at or None),
                           kind_text=r.kind,
-                          is_total=bool(r.is_total) if r.is_total is not None else None))
+                          is_total=r.is_total))
     if not out:
         raise InputError("文件中没有任何数据行 (no rows)", file=file)
     period = meta.get("period")

@@ -8,6 +8,9 @@ column numbers (1, 2, 3…) inside it are skipped.
 
 from __future__ import annotations
 
+from functools import partial
+from itertools import pairwise
+
 from engine.errors import InputError
 from engine.model.forms import Form
 from engine.model.records import CellRef
@@ -32,6 +35,8 @@ def data_like(value: object) -> bool:
     if isinstance(value, (int, float)):
         return True
     text = str(value)
+    if text.startswith("="):  # a formula Excel never calculated: a value, not a label
+        return True
     return parse_value(text, "count")[1] == "ok" or is_blank_text(text)
 
 
@@ -59,15 +64,16 @@ def _is_numbering_row(row: list[object]) -> bool:
             nums.append(value)
         elif clean_unit_name(v) not in _ROW_LABELS:
             return False
-    return len(nums) >= 3 and all(b - a == 1 for a, b in zip(nums, nums[1:]))
+    return len(nums) >= 3 and all(b - a == 1 for a, b in pairwise(nums))
 
 
 def _is_data_row(row: list[object]) -> bool:
     return any(data_like(v) for v in row) and not _is_numbering_row(row)
 
 
-def _fill_csv(rows: list[list[object]], width: int) -> list[list[object]]:
-    """Undo merged cells lost in CSV export: a blank takes its left neighbour's label.
+def _fill_blanks(rows: list[list[object]], width: int) -> list[list[object]]:
+    """Undo merged cells lost in CSV export (or unmerged in Excel): a blank header cell
+    takes its left neighbour's label.
 
     Only within the same parent group (identical labels in the rows above), so a column
     whose label was merged downwards does not inherit a sibling's leaf label.
@@ -76,9 +82,9 @@ def _fill_csv(rows: list[list[object]], width: int) -> list[list[object]]:
     for row in rows:
         cur = list(row) + [None] * (width - len(row))
         for c in range(1, width):
-            if is_empty(cur[c]) and not is_empty(cur[c - 1]):
-                if all(above[c] == above[c - 1] for above in out):
-                    cur[c] = cur[c - 1]
+            if (is_empty(cur[c]) and not is_empty(cur[c - 1])
+                    and all(above[c] == above[c - 1] for above in out)):
+                cur[c] = cur[c - 1]
         out.append(cur)
     return out
 
@@ -111,9 +117,7 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
         head_idx = [i for i in head_idx if i < data]
     label_idx = [i for i in head_idx if i not in unit_rows]
     source = grid.expanded() if grid.source == "xlsx" else rows
-    labels = [source[i] for i in label_idx]
-    if grid.source == "csv":
-        labels = _fill_csv(labels, width)
+    labels = _fill_blanks([source[i] for i in label_idx], width)
     paths = [tuple(str(r[c]) for r in labels if not is_empty(r[c])) for c in range(width)]
     units = [header_unit([rows[i][c] for i in unit_rows]) for c in range(width)]
     above = [str(v) for r in rows[:data] for v in r if isinstance(v, str)]
@@ -149,7 +153,6 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
         texts = [rows[i][0] for i in body if not is_empty(rows[i][0])]
         if texts and not any(data_like(v) for v in texts):
             unit_col = 0
-    cols = sorted(mapping.values())
     fixed_unit: str | None = None
     if len(body) == 1:
         fixed_unit = unit or (None if unit_col is not None
@@ -161,8 +164,18 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
             msg, file=file, hint="单个单位的报表请用 --unit 指定单位名称")
         return reading
 
-    for i in body:
-        row = rows[i]
+    reading.build = partial(_body_rows, grid, form, [(i, rows[i]) for i in body], mapping,
+                            unit_col, kind_col, fixed_unit)
+    return reading
+
+
+def _body_rows(grid: Grid, form: Form, body: list[tuple[int, list[object]]],
+               mapping: dict[str, int], unit_col: int | None, kind_col: int | None,
+               fixed_unit: str | None) -> list[RawRow]:
+    """The unit rows under the header block (built only for the reading that is chosen)."""
+    cols = sorted(mapping.values())
+    out: list[RawRow] = []
+    for i, row in body:
         line = grid.lines[i]
         name = fixed_unit or clean_unit_name(raw_text(row[unit_col]) if unit_col is not None
                                              else "")
@@ -175,11 +188,9 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
         cells = {key: make_cell(row[c], measure_kind(form, key),
                                 CellRef(sheet=grid.sheet, row=line, column=c + 1))
                  for key, c in mapping.items()}
-        reading.rows.append(RawRow(
+        out.append(RawRow(
             unit=name, cells=cells,
             ref=CellRef(sheet=grid.sheet, row=line,
                         column=unit_col + 1 if unit_col is not None else None),
             kind_text=row[kind_col] if kind_col is not None else None))
-    if not reading.rows and reading.error is None:
-        reading.error = InputError("表头可以识别，但没有找到任何数据行 (no data rows)", file=file)
-    return reading
+    return out

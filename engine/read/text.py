@@ -34,12 +34,14 @@ def squash(text: str) -> str:
     return _SPACE.sub("", unicodedata.normalize("NFKC", text))
 
 
+def unit_word(text: str) -> str | None:
+    """The unit if ``text`` is a bare measure unit (``条``, ``（万元）``, ``单位：家次``)."""
+    t = re.sub(r"^(?:计量)?单位:", "", squash(text).translate(_BRACKETS).strip("()[]"))
+    return t if t in UNIT_WORDS else None
+
+
 def is_unit_word(text: str) -> bool:
-    """True for a bare measure unit such as ``条``, ``（万元）`` or ``单位：家次``."""
-    t = squash(text).translate(_BRACKETS)
-    t = t.strip("()[]")
-    t = re.sub(r"^(?:计量)?单位[:]", "", t)
-    return t in UNIT_WORDS
+    return unit_word(text) is not None
 
 
 def split_unit(label: str) -> tuple[str, str | None]:
@@ -51,7 +53,7 @@ def split_unit(label: str) -> tuple[str, str | None]:
     t = squash(label).translate(_QUOTES).translate(_BRACKETS)
     m = _TRAILING_BRACKET.search(t)
     if m:
-        inner = re.sub(r"^(?:计量)?单位[:]", "", m.group(1))
+        inner = re.sub(r"^(?:计量)?单位:", "", m.group(1))
         if inner in UNIT_WORDS:
             return t[: m.start()], inner
     return t, None

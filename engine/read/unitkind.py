@@ -17,7 +17,9 @@ DEPARTMENT = "区直部门"
 # Checked first: "街道办" contains 办 and "工业园管委会" contains 委, yet both are townships.
 _TOWNSHIP_ENDINGS = ("街道办事处", "街道办", "街道", "镇", "乡", "工业园", "园区", "开发区",
                      "管委会", "度假区", "产业园", "高新区", "新区", "片区")
-_TOWNSHIP_GOV = re.compile(r"(镇|乡|街道)(人民)?政府$")
+# A township's own offices report for the township: XX镇人民政府, XX开发区安委办, XX街道安监站.
+_OFFICES = ("人民政府", "政府", "党委", "党工委", "安委办", "安委会办公室", "安委会", "应急办",
+            "应急管理办公室", "安监站", "安全生产监督管理站", "管委会", "管理委员会", "办事处")
 _DEPARTMENT_PARTS = ("局", "大队", "支队", "中队", "队", "分局", "中心", "委员会", "委", "办公室",
                      "办", "供电", "公司", "院", "所", "站", "部", "总工会", "联合会", "妇联",
                      "团区委", "法院", "检察院", "署")
@@ -35,8 +37,11 @@ def guess_unit_kind(name: str) -> str | None:
     n = re.sub(r"[（(][^）)]*[）)]$", "", clean_unit_name(name))
     if not n:
         return None
-    if n.endswith(_TOWNSHIP_ENDINGS) or _TOWNSHIP_GOV.search(n):
+    if n.endswith(_TOWNSHIP_ENDINGS):
         return TOWNSHIP
+    for office in _OFFICES:
+        if n.endswith(office) and n[: -len(office)].endswith(_TOWNSHIP_ENDINGS):
+            return TOWNSHIP
     if any(part in n for part in _DEPARTMENT_PARTS):
         return DEPARTMENT
     return None

@@ -50,7 +50,8 @@ COLUMNS_A: list[tuple[str, str | None, str | None, str, str]] = [
      "reward_anonymous"),
 ]
 KEYS_A = [c[4] for c in COLUMNS_A]
-TITLE_A = "XX区重大事故隐患专项排查整治2023行动进展情况调度表（数据统计区间：2023年5月1日-2023年9月26日）"
+TITLE_A = ("XX区重大事故隐患专项排查整治2023行动进展情况调度表"
+           "（数据统计区间：2023年5月1日-2023年9月26日）")
 
 # Data rows of example A: unit, then one value per column (any object openpyxl can store).
 ROWS_A: list[list[object]] = [

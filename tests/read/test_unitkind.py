@@ -9,7 +9,8 @@ from engine.read.unitkind import guess_unit_kind, kind_from_text
 
 @pytest.mark.parametrize("name", [
     "XX镇", "XX乡", "XX街道", "XX街道办", "XX街道办事处", "XX工业园", "XX园区", "XX经济开发区",
-    "XX开发区管委会", "XX旅游度假区", "XX镇人民政府", " XX\n镇 ",
+    "XX开发区管委会", "XX旅游度假区", "XX镇人民政府", " XX\n镇 ", "某经济开发区安委办",
+    "XX街道安监站", "XX乡党委",
 ])
 def test_townships(name: str) -> None:
     assert guess_unit_kind(name) == "镇街"
@@ -18,7 +19,7 @@ def test_townships(name: str) -> None:
 @pytest.mark.parametrize("name", [
     "区应急管理局", "区交警大队", "区公安分局", "区公安\n分局", "区消防救援大队", "区供电中心",
     "区规划建设局", "区综合行政执法局", "生态环境分局", "区发改委", "区政府办公室", "区国资办",
-    "区卫生健康委员会", "区人武部", "XX供电公司", "XX派出所",
+    "区卫生健康委员会", "区人武部", "XX供电公司", "XX派出所", "某区安委办",
 ])
 def test_departments(name: str) -> None:
     assert guess_unit_kind(name) == "区直部门"

@@ -1,0 +1,345 @@
+"""Load ``criteria/``: the shared fact vocabulary and one file per standard edition.
+
+``criteria/facts.yaml`` is read first; every other ``criteria/*.yaml`` is one edition of one
+standard. Every condition is parsed, resolved against the vocabulary and type-checked here,
+so a misspelt fact name or an impossible comparison is an authoring error at load time
+(file:line, key), never a criterion that silently never matches a finding.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from engine.errors import RuleFileError
+from engine.expr.evaluate import holds
+from engine.expr.nodes import And, Const, Expr, Field, Or, Test
+from engine.expr.normalize import ExprTypeError, normalize, referenced_fields
+from engine.expr.parse import ExprSyntaxError, parse
+from engine.load.positioned import Located, load_yaml, validation_error
+from engine.model.criteria import (
+    CriteriaFile,
+    Fact,
+    Item,
+    Standard,
+    Vocabulary,
+    article_conflicts,
+    duplicate_names,
+    duplicate_refs,
+    parse_iso_date,
+)
+
+FACTS_FILE = "facts.yaml"
+
+
+class UnknownFact(LookupError):
+    """A condition names something that is not in the vocabulary."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class BadValue(ValueError):
+    """A condition compares a text fact with a value its vocabulary entry does not allow."""
+
+    def __init__(self, message: str, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+class NoStandardInForce(LookupError):
+    """No encoded edition (or more than one family) answers an ``in_force`` question."""
+
+
+# --------------------------------------------------------------------------- conditions
+
+
+class FactResolver:
+    """Resolves a name in a condition to a fact, by ASCII key or by Chinese name."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+        self._facts: dict[str, Fact] = {}
+        for f in vocabulary.facts:
+            self._facts[f.key] = f
+            self._facts[f.name] = f
+
+    def fact(self, name: str) -> Fact:
+        found = self._facts.get(name.strip())
+        if found is None:
+            raise UnknownFact(f"“{name}” 不在事实词表 {FACTS_FILE} 中", self._suggest(name))
+        return found
+
+    def __call__(self, name: str) -> Field:
+        f = self.fact(name)
+        return Field(f.key, f.type)
+
+    def _suggest(self, name: str) -> str:
+        names = [f.name for f in self.vocabulary.facts]
+        near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
+        near += [n for n in names if n not in near and (name in n or n in name)][: 3 - len(near)]
+        if near:
+            return f"是否指：{'、'.join(near)}"
+        return f"请先在 {FACTS_FILE} 中登记该事实（key、name、type），或改用已有的事实"
+
+    def compile(self, text: str) -> Expr:
+        """Parse, resolve, type-check and value-check one condition; returns the NNF tree."""
+        tree = normalize(parse(text), self)
+        self._check_values(tree)
+        return tree
+
+    def _check_values(self, tree: Expr) -> None:
+        if isinstance(tree, (And, Or)):
+            for node in tree.items:
+                self._check_values(node)
+            return
+        assert isinstance(tree, Test)
+        fact = self._facts[tree.field.key]
+        if fact.values and isinstance(tree.rhs, Const) and tree.rhs.value not in fact.values:
+            near = difflib.get_close_matches(str(tree.rhs.value), fact.values, n=3, cutoff=0.3)
+            hint = f"是否指：{'、'.join(near)}" if near else f"允许的取值：{'、'.join(fact.values)}"
+            raise BadValue(f"“{fact.name}” 没有取值 “{tree.rhs.value}”", hint)
+
+
+def _compile_at(doc: Located, resolver: FactResolver, path: tuple[Any, ...], text: str,
+                ref: str) -> Expr:
+    """Compile one condition; every failure points at the line of ``path``."""
+    where = f"{ref} 的 {path[-1]}"
+    try:
+        return resolver.compile(text)
+    except ExprSyntaxError as exc:
+        raise doc.error(path, f"{where} 写法有误：{exc}") from exc
+    except UnknownFact as exc:
+        raise doc.error(path, f"{where} 中的名称{exc}", exc.hint) from exc
+    except ExprTypeError as exc:
+        raise doc.error(path, f"{where} 无法判定：{exc}") from exc
+    except BadValue as exc:
+        raise doc.error(path, f"{where} 中 {exc}", exc.hint) from exc
+
+
+# --------------------------------------------------------------------------- loaded shapes
+
+
+@dataclass(frozen=True)
+class LoadedItem:
+    """An item with its compiled condition and the place it was written."""
+
+    item: Item
+    standard_id: str
+    file: str
+    line: int | None
+    gate: Expr | None  # applies_when, compiled
+    test: Expr  # holds_when, compiled
+    condition: Expr  # gate and test together: what a finding must satisfy
+    fields: tuple[Field, ...]
+
+    @property
+    def ref(self) -> str:
+        return self.item.ref
+
+    def holds(self, facts: Mapping[str, Any]) -> bool:
+        """True when ``facts`` (keyed by fact key) satisfy gate and item; absent facts never do."""
+        return holds(self.condition, facts)
+
+
+@dataclass(frozen=True)
+class LoadedStandard:
+    standard: Standard
+    file: str
+    items: tuple[LoadedItem, ...]
+    doc: Located = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class CriteriaSet:
+    """Every encoded standard edition plus the vocabulary their conditions are written in."""
+
+    vocabulary: Vocabulary
+    standards: dict[str, LoadedStandard]
+    resolver: FactResolver = field(repr=False, compare=False)
+
+    def standard(self, standard_id: str) -> Standard:
+        return self.standards[standard_id].standard
+
+    def items(self, standard_id: str) -> tuple[LoadedItem, ...]:
+        return self.standards[standard_id].items
+
+    def item(self, standard_id: str, ref: str) -> LoadedItem:
+        for it in self.standards[standard_id].items:
+            if it.ref == ref:
+                return it
+        raise KeyError(f"{standard_id} {ref}")
+
+    def compile(self, condition: str) -> Expr:
+        """Compile an ad-hoc condition against the vocabulary (raises on unknown names)."""
+        return self.resolver.compile(condition)
+
+    def in_force(self, sector_or_family: str, on: date | str) -> Standard:
+        """The edition that judges a finding of ``sector_or_family`` dated ``on``.
+
+        ``sector_or_family`` may be a sector or sub-sector named in a standard's scope
+        (冶金, 商贸 …), a standard family id (gongmao) or a standard id. A finding is judged
+        by the edition in force on its own date, so an old finding keeps its old basis.
+        """
+        day = parse_iso_date(on) if isinstance(on, str) else on
+        key = sector_or_family.strip()
+        known = [s.standard for s in self.standards.values()
+                 if key in (s.standard.family, s.standard.id)
+                 or key in s.standard.scope.sectors or key in s.standard.scope.sub_sectors]
+        if not known:
+            raise NoStandardInForce(f"没有适用于 “{key}” 的判定标准")
+        hits = [s for s in known if s.in_force_on(day)]
+        families = sorted({s.family for s in hits})
+        if len(families) > 1:
+            names = "、".join(f"{s.id}（{s.title}）" for s in hits)
+            raise NoStandardInForce(f"“{key}” 在 {day} 同时适用多个标准：{names}，请指明标准族")
+        if hits:
+            return hits[0]
+        missing = sorted({old for s in known for old in s.supersedes
+                          if old not in self.standards and day < s.start})
+        extra = f"；它所替代的 {'、'.join(missing)} 尚未录入" if missing else ""
+        spans = "、".join(f"{s.id}（{s.effective_from} 起）" for s in sorted(known, key=lambda s: s.start))
+        raise NoStandardInForce(f"{day} 没有已录入的 “{key}” 判定标准在有效期内：已录入 {spans}{extra}")
+
+
+# --------------------------------------------------------------------------- loading
+
+
+def _top_keys(doc: Located, allowed: tuple[str, ...], required: str, what: str) -> dict[Any, Any]:
+    data = doc.data
+    if not isinstance(data, dict) or required not in data:
+        raise doc.error((), f"{what}应以 {required}: 开头")
+    unknown = [k for k in data if k not in allowed]
+    if unknown:
+        raise doc.error((unknown[0],), f"不认识的键（应为 {'、'.join(allowed)} 之一）")
+    return data
+
+
+def _validate(doc: Located, model: type[BaseModel], entry: Any, path: tuple[Any, ...]) -> Any:
+    """Validate one mapping; a misspelt key is reported before the "missing" error it causes."""
+    if isinstance(entry, dict):
+        allowed = list(model.model_fields)
+        for key in entry:
+            if key not in allowed:
+                near = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                raise doc.error((*path, key), "不认识的键（拼写错误？）",
+                                f"是否指 {near[0]}" if near else f"可用的键：{'、'.join(allowed)}")
+    try:
+        return model.model_validate(entry)
+    except ValidationError as exc:
+        raise validation_error(doc, exc, path) from exc
+
+
+def vocabulary_from_document(doc: Located) -> Vocabulary:
+    data = _top_keys(doc, ("facts",), "facts", "事实词表")
+    raw = data["facts"]
+    if not isinstance(raw, list) or not raw:
+        raise doc.error(("facts",), "facts 应为非空列表，每项写明 key、name、type、doc")
+    facts: list[Fact] = []
+    for i, entry in enumerate(raw):
+        facts.append(_validate(doc, Fact, entry, ("facts", i)))
+    for i, text in duplicate_names(tuple(facts)):
+        key = "key" if facts[i].key == text else "name"
+        first = next(j for j, f in enumerate(facts) if text in (f.key, f.name))
+        raise doc.error(("facts", i, key), f"“{text}” 已在第 {doc.line_of(('facts', first))} 行用过")
+    return Vocabulary(facts=tuple(facts))
+
+
+def criteria_from_document(doc: Located, resolver: FactResolver) -> LoadedStandard:
+    data = _top_keys(doc, ("standard", "items"), "standard", "判定标准文件")
+    std: Standard = _validate(doc, Standard, data["standard"], ("standard",))
+    raw = data.get("items") or []
+    if not isinstance(raw, list):
+        raise doc.error(("items",), "items 应为列表")
+    items: list[Item] = []
+    for i, entry in enumerate(raw):
+        items.append(_validate(doc, Item, entry, ("items", i)))
+    frozen = tuple(items)
+    for i, first in duplicate_refs(frozen):
+        raise doc.error(("items", i, "ref"), f"条款编号 “{frozen[i].ref}” 与第 "
+                                             f"{doc.line_of(('items', first, 'ref'))} 行重复")
+    for i, key, first in article_conflicts(frozen):
+        raise doc.error(("items", i, key), f"{frozen[i].ref} 的 {key} 与同条第一项（第 "
+                                           f"{doc.line_of(('items', first, key))} 行）不一致",
+                        "同一条的各项应写相同的 family 与 applies_when")
+    refs = {it.ref for it in frozen}
+    for k, ref in enumerate(std.missing_items):
+        if ref in refs:
+            raise doc.error(("standard", "missing_items", k), f"“{ref}” 已录入，不应再列为缺失")
+    if std.item_count is not None and std.coverage == "complete" and len(frozen) != std.item_count:
+        raise doc.error(("standard", "item_count"),
+                        f"coverage 为 complete，官方共 {std.item_count} 项，实际录入 {len(frozen)} 项",
+                        "补齐条款，或将 coverage 改为 partial 并列出 missing_items")
+    loaded: list[LoadedItem] = []
+    for i, it in enumerate(frozen):
+        gate = None
+        if it.applies_when:
+            gate = _compile_at(doc, resolver, ("items", i, "applies_when"), it.applies_when, it.ref)
+        test = _compile_at(doc, resolver, ("items", i, "holds_when"), it.holds_when, it.ref)
+        condition = And((gate, test)) if gate is not None else test
+        loaded.append(LoadedItem(it, std.id, doc.file, doc.line_of(("items", i)), gate, test,
+                                 condition, referenced_fields(condition)))
+    try:
+        CriteriaFile(standard=std, items=frozen)  # the model's own invariants, as a backstop
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc
+    return LoadedStandard(std, doc.file, tuple(loaded), doc)
+
+
+def _check_editions(standards: dict[str, LoadedStandard]) -> None:
+    """Cross-file links: supersession agrees both ways, editions of a family do not overlap."""
+    for ls in standards.values():
+        std, doc = ls.standard, ls.doc
+        for k, old_id in enumerate(std.supersedes):
+            old = standards.get(old_id)
+            if old is None:
+                continue  # an edition not encoded (yet) may still be named
+            path = ("standard", "supersedes", k)
+            if old.standard.family != std.family:
+                raise doc.error(path, f"{old_id} 属于标准族 {old.standard.family}，不是 {std.family}")
+            if old.standard.superseded_by not in (None, std.id):
+                raise doc.error(path, f"{old_id} 写明被 {old.standard.superseded_by} 替代，与此处矛盾")
+        if std.superseded_by and std.superseded_by in standards:
+            new = standards[std.superseded_by].standard
+            if std.id not in new.supersedes:
+                raise doc.error(("standard", "superseded_by"),
+                                f"{new.id} 的 supersedes 中没有 {std.id}，两处应一致")
+    by_family: dict[str, list[LoadedStandard]] = {}
+    for ls in standards.values():
+        by_family.setdefault(ls.standard.family, []).append(ls)
+    for editions in by_family.values():
+        editions.sort(key=lambda e: e.standard.start)
+        for prev, cur in itertools.pairwise(editions):
+            if prev.standard.end >= cur.standard.start:
+                raise cur.doc.error(("standard", "effective_from"),
+                                    f"{cur.standard.id} 的有效期与 {prev.standard.id}（{prev.file}）重叠",
+                                    f"旧版的 effective_to 应早于 {cur.standard.effective_from}")
+
+
+def load_criteria(folder: Path) -> CriteriaSet:
+    """The vocabulary in ``folder/facts.yaml`` and every standard in the other ``*.yaml`` files."""
+    facts_path = folder / FACTS_FILE
+    if not facts_path.is_file():
+        raise RuleFileError(f"缺少事实词表 {FACTS_FILE}", file=str(folder))
+    vocabulary = vocabulary_from_document(load_yaml(facts_path))
+    resolver = FactResolver(vocabulary)
+    standards: dict[str, LoadedStandard] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        if path.name == FACTS_FILE:
+            continue
+        doc = load_yaml(path)
+        loaded = criteria_from_document(doc, resolver)
+        sid = loaded.standard.id
+        if sid in standards:
+            raise doc.error(("standard", "id"), f"标准 id “{sid}” 已在 {standards[sid].file} 中定义")
+        standards[sid] = loaded
+    _check_editions(standards)
+    return CriteriaSet(vocabulary, standards, resolver)
