@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.compile.plan import Plan
+from engine.compile.plan import CompiledRule, Plan
 from engine.expr.evaluate import holds
 from engine.facts import Fact
 
@@ -17,11 +17,11 @@ class PythonBackend:
     def evaluate(self, plan: Plan, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
         """Every (rule, fact) pair whose condition holds, and how many facts were evaluated."""
         hits: list[Hit] = []
-        by_kind: dict[str, list[tuple[int, Plan]]] = {}
+        by_kind: dict[str, list[tuple[int, CompiledRule]]] = {}
         for i, compiled in enumerate(plan.rules):
-            by_kind.setdefault(compiled.rule.on, []).append((i, compiled))  # type: ignore[arg-type]
+            by_kind.setdefault(compiled.rule.on, []).append((i, compiled))
         for j, fact in enumerate(facts):
             for i, compiled in by_kind.get(fact.kind, ()):
-                if holds(compiled.condition, fact.data):  # type: ignore[attr-defined]
+                if holds(compiled.condition, fact.data):
                     hits.append((i, j))
         return sorted(hits), len(facts)
