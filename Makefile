@@ -6,18 +6,28 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test lint bench wheel-check clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml cli.py  # cli.py is copied into the venv by the editable install
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
 demo: $(STAMP)
+	@echo "== 1. 审核调度表（含上期比较，另存标注工作簿） =="
 	@$(BIN)/hazcheck audit cases/campaign-2023-table/district-2023-09/return.xlsx \
 	    --previous cases/campaign-2023-table/district-2023-09/previous.xlsx \
 	    --annotate demo-annotated.xlsx; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "退出码 $$rc（1 = 发现错误级问题）；标注后的工作簿：demo-annotated.xlsx"
+	@echo; echo "== 2. 判定一条隐患是否为重大事故隐患 =="
+	@$(BIN)/hazcheck classify --sector 冶金 --date 2024-03-01 \
+	    --fact 生产期间=是 --fact 积水=是 --fact 场所=炉下渣坑; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi
+	@echo; echo "== 3. 审核隐患台账，并与调度表核对 =="
+	@$(BIN)/hazcheck audit cases/hazard-ledger/district-2024-q1/ledger.csv \
+	    --return cases/hazard-ledger/district-2024-q1/return.csv --as-of 2024-03-31; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo "退出码 $$rc（1 = 发现错误级问题）"
 
 test: $(STAMP)
 	$(BIN)/ruff check .
@@ -28,6 +38,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_audit.py
+	$(BIN)/python bench/bench_ledger.py
 
 wheel-check: $(STAMP)
 	bash scripts/wheel_check.sh

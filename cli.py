@@ -1,4 +1,4 @@
-"""hazcheck command line: audit returns, list forms.
+"""hazcheck command line: audit returns and ledgers, classify findings, list forms and criteria.
 
 Exit codes follow ruff: 0 no error-severity findings, 1 error findings, 2 the input, the
 arguments or a rule file could not be used. Findings go to stdout; problems to stderr as one
@@ -18,11 +18,15 @@ from rich.console import Console
 from rich.table import Table
 
 from engine import __version__
-from engine.catalog import load_catalog
+from engine.catalog import Catalog, load_catalog
 from engine.errors import HazcheckError, InputError
 from engine.evaluate.run import audit as run_audit
+from engine.load.criteria import CriteriaSet
+from engine.model.findings import AuditResult
 from engine.model.forms import UNIT_KINDS
+from engine.model.ledger import LedgerForm
 from engine.read import read_submission
+from engine.read.ledger import looks_like_ledger, read_ledger
 from engine.report import csv_report, json_report, table
 from engine.report.annotate import annotate as write_annotated
 from engine.report.atomic import write_text_atomic
@@ -31,6 +35,8 @@ app = typer.Typer(help="重大事故隐患判定与报表审核工具 hazcheck",
                   pretty_exceptions_enable=False, add_completion=False)
 forms_app = typer.Typer(help="查看表单定义", no_args_is_help=True)
 app.add_typer(forms_app, name="forms")
+criteria_app = typer.Typer(help="查看已录入的判定标准和事实词表", no_args_is_help=True)
+app.add_typer(criteria_app, name="criteria")
 
 # Piped output (a file, another program) gets a wide console so messages are not folded.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -41,6 +47,11 @@ class OutputFormat(str, Enum):
     table = "table"
     json = "json"
     csv = "csv"
+
+
+class ClassifyFormat(str, Enum):
+    table = "table"
+    json = "json"
 
 
 class BackendName(str, Enum):
@@ -70,6 +81,58 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
+    if fmt is OutputFormat.table:
+        if output is not None:
+            rec = Console(record=True, width=200, file=open(os.devnull, "w"))  # noqa: SIM115
+            table.render(result, rec)
+            write_text_atomic(output, rec.export_text())
+        else:
+            table.render(result, out)
+        return
+    text = (json_report if fmt is OutputFormat.json else csv_report).render(result)
+    if output is not None:
+        write_text_atomic(output, text)
+    else:
+        sys.stdout.write(text)
+
+
+def _ledger_form(catalog: Catalog, file: Path, form: str | None) -> LedgerForm | None:
+    """The ledger form if ``--form`` names one, or if no form is given and the file has a ledger header."""
+    if form is not None:
+        return catalog.ledgers.get(form)
+    for ledger in catalog.ledgers.values():
+        if looks_like_ledger(file, ledger):
+            return ledger
+    return None
+
+
+def _audit_ledger(catalog: Catalog, file: Path, form: LedgerForm, return_file: Path | None,
+                  as_of: str | None, unit_kind: list[str], backend: str) -> AuditResult:
+    from datetime import date as _date
+
+    from engine.classify.inputs import parse_day
+    from engine.evaluate.ledger_run import audit_ledger
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+
+    try:
+        day = parse_day(as_of) if as_of else _date.today()
+    except ValueError as exc:
+        raise InputError(str(exc), field="--as-of") from exc
+    ledger = read_ledger(file, form)
+    ret = None
+    if return_file is not None:
+        if form.reconcile is None:
+            raise InputError(f"台账表单 {form.id} 没有定义与报表的核对（reconcile）", field="--return")
+        ret = read_submission(return_file, catalog.forms, form_id=form.reconcile.form,
+                              unit_kinds=_unit_kinds(unit_kind))
+    cs = load_criteria(bundled("criteria"))
+    result, _ = audit_ledger(ledger, catalog.plan(form.id), cs, as_of=day, counts=catalog.counts(form.id),
+                             ret=ret, backend=backend)
+    return result
+
+
 @app.command()
 def audit(
     file: Annotated[Path, typer.Argument(help="要审核的报表：.xlsx、.csv、.json 或 .yaml")],
@@ -88,10 +151,23 @@ def audit(
         "--unit", help="单张报表（样式B）的填报单位名称")] = None,
     backend: Annotated[BackendName, typer.Option(
         "--backend", help="规则求值方式：durable 为规则引擎；python 为对照实现")] = BackendName.durable,
+    return_file: Annotated[Optional[Path], typer.Option(
+        "--return", "-r", help="审核台账时：与之核对的调度表（各单位重大隐患数）")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="审核台账时：判断超期未整改的日期，默认今天")] = None,
 ) -> None:
-    """审核一份调度表：列出每一处前后矛盾及其依据。"""
+    """审核一份调度表或隐患台账：列出每一处前后矛盾、认定错误及其依据。"""
     try:
         catalog = load_catalog()
+        ledger_form = _ledger_form(catalog, file, form)
+        if ledger_form is not None:
+            if annotate is not None or previous is not None:
+                raise InputError("审核台账时不支持 --annotate 和 --previous", field="--annotate/--previous")
+            result = _audit_ledger(catalog, file, ledger_form, return_file, as_of, unit_kind, backend.value)
+            _emit(result, fmt, output)
+            raise typer.Exit(1 if result.has_errors else 0)
+        if return_file is not None or as_of is not None:
+            raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")
         kinds = _unit_kinds(unit_kind)
         for target, flag in ((output, "--output"), (annotate, "--annotate")):
             if target is not None and (_same_file(target, file) or
@@ -108,19 +184,7 @@ def audit(
                                    unit_kinds=kinds, unit=unit)
         plan = catalog.plan(sub.form_id)
         result = run_audit(sub, plan, previous=prev, backend=backend.value)
-        if fmt is OutputFormat.table:
-            if output is not None:
-                rec = Console(record=True, width=200, file=open(os.devnull, "w"))  # noqa: SIM115
-                table.render(result, rec)
-                write_text_atomic(output, rec.export_text())
-            else:
-                table.render(result, out)
-        else:
-            text = (json_report if fmt is OutputFormat.json else csv_report).render(result)
-            if output is not None:
-                write_text_atomic(output, text)
-            else:
-                sys.stdout.write(text)
+        _emit(result, fmt, output)
         if annotate is not None:
             write_annotated(result, sub, plan.form, annotate)
             err.print(f"已写出标注文件：{annotate}", highlight=False)
@@ -129,6 +193,134 @@ def audit(
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
     raise typer.Exit(1 if result.has_errors else 0)
+
+
+@app.command()
+def classify(
+    file: Annotated[Optional[Path], typer.Argument(
+        help="隐患文件（.yaml/.json，一条或多条）；也可只用 --fact/--text")] = None,
+    sector: Annotated[Optional[str], typer.Option("--sector", "-s", help="行业，如 冶金、城镇燃气")] = None,
+    fact: Annotated[list[str], typer.Option(
+        "--fact", "-F", help="事实：名称=值，可重复，如 -F 积水=是 -F 场所=事故坑")] = [],  # noqa: B006
+    text: Annotated[Optional[str], typer.Option(
+        "--text", "-t", help="隐患的文字描述：给出候选条款，需人工确认")] = None,
+    day: Annotated[Optional[str], typer.Option(
+        "--date", "-d", help="发现日期，决定适用哪一版标准；默认今天")] = None,
+    fmt: Annotated[ClassifyFormat, typer.Option("--format", help="输出格式")] = ClassifyFormat.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="把结果写入文件（原子写入）")] = None,
+    backend: Annotated[BackendName, typer.Option(
+        "--backend", help="规则求值方式：durable 为规则引擎；python 为对照实现")] = BackendName.durable,
+) -> None:
+    """判定一条隐患是否为重大事故隐患，列出依据条款；退出码 0 一般，1 重大或待确认，2 输入有误。"""
+    from datetime import date as _date
+
+    from engine.classify.facts import FactError, parse_pairs
+    from engine.classify.inputs import finding_input, parse_day
+    from engine.classify.run import Classifier
+    from engine.classify.select import UnknownSector
+    from engine.evaluate.run import get_backend
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+    from engine.read.finding import RawFinding, read_findings
+    from engine.report.classification import render_json, render_table
+
+    try:
+        if file is None and not fact and not text:
+            raise InputError("请给出隐患文件，或用 --fact 名称=值 / --text 描述 说明隐患", field="FILE")
+        if file is not None and (fact or text):
+            raise InputError("隐患文件与 --fact/--text 只能二选一", field="--fact")
+        if output is not None and file is not None and _same_file(output, file):
+            raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
+        cs = load_criteria(bundled("criteria"))
+        try:
+            default_day = parse_day(day) if day else _date.today()
+        except ValueError as exc:
+            raise InputError(str(exc), field="--date") from exc
+        if file is not None:
+            raws = read_findings(file)
+        else:
+            pairs: dict[str, str] = {}
+            for item in fact:
+                try:
+                    for name, value in parse_pairs(item).items():
+                        if name in pairs:
+                            raise FactError(name, f"“{name}” 写了两次")
+                        pairs[name] = value
+                except FactError as exc:
+                    raise InputError(str(exc), field="--fact", hint=exc.hint) from exc
+            raws = [RawFinding("--fact", facts=pairs, text=text)]
+        where = str(file) if file is not None else None
+        findings = [finding_input(cs, r, default_day=default_day, file=where, sector=sector) for r in raws]
+        try:
+            results = Classifier(cs, get_backend(backend.value)).classify_many(findings)
+        except UnknownSector as exc:
+            raise InputError(str(exc), file=where, field="--sector/行业", hint=exc.hint) from exc
+        labels = [r.label for r in raws]
+        if fmt is ClassifyFormat.json:
+            doc = render_json(results, labels)
+            if output is not None:
+                write_text_atomic(output, doc)
+            else:
+                sys.stdout.write(doc)
+        else:
+            target = Console(record=True, width=200, file=open(os.devnull, "w")) if output else out  # noqa: SIM115
+            for label, result in zip(labels, results, strict=True):
+                render_table(result, target, label if len(results) > 1 else None)
+            if output is not None:
+                write_text_atomic(output, target.export_text())
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+    raise typer.Exit(0 if all(r.verdict == "一般" for r in results) else 1)
+
+
+def _criteria() -> CriteriaSet:
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+
+    try:
+        return load_criteria(bundled("criteria"))
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+
+
+@criteria_app.command("list")
+def criteria_list(
+    sector: Annotated[Optional[str], typer.Option("--sector", "-s", help="只列出该行业的标准")] = None,
+) -> None:
+    """列出已录入的判定标准：文号、有效期、适用行业、录入情况。"""
+    cs = _criteria()
+    t = Table(title="判定标准")
+    for col in ("id", "标准", "文号", "有效期", "行业", "条款", "录入"):
+        t.add_column(col)
+    for ls in sorted(cs.standards.values(), key=lambda x: (x.standard.family, x.standard.start)):
+        s = ls.standard
+        if sector and sector not in (*s.scope.sectors, *s.scope.sub_sectors, s.family):
+            continue
+        unverified = sum(1 for it in ls.items if not it.item.verified)
+        cover = "全部" if s.coverage == "complete" else f"部分（缺 {len(s.missing_items)}）"
+        t.add_row(s.id, s.title, s.number, f"{s.effective_from} ~ {s.effective_to or '现行'}",
+                  "、".join(s.scope.sectors), f"{len(ls.items)}（未核实 {unverified}）", cover)
+    out.print(t)
+
+
+@criteria_app.command("facts")
+def criteria_facts(
+    search: Annotated[Optional[str], typer.Argument(help="只列出名称或说明中含此词的事实")] = None,
+) -> None:
+    """列出事实词表：--fact 和隐患文件中可用的事实名称、类型、取值。"""
+    cs = _criteria()
+    t = Table(title="事实词表")
+    for col in ("名称", "类型", "单位/取值", "说明"):
+        t.add_column(col)
+    kinds = {"bool": "是/否", "number": "数值", "text": "文字"}
+    for f in cs.vocabulary.facts:
+        if search and search not in f.name and search not in f.doc and search != f.key:
+            continue
+        t.add_row(f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc)
+    out.print(t)
 
 
 @forms_app.command("list")
@@ -146,14 +338,39 @@ def forms_list() -> None:
     for f in catalog.forms.values():
         layout = "每单位一行" if f.layout == "table" else "分部分单值"
         t.add_row(f.id, f.title, layout, str(len(f.indicators)))
+    for ledger in catalog.ledgers.values():
+        t.add_row(ledger.id, ledger.title, "台账（每条隐患一行）", str(len(ledger.fields)))
     out.print(t)
+
+
+def _show_ledger(form: LedgerForm) -> None:
+    out.print(f"[bold]{form.title}[/]（{form.id}）")
+    if form.description:
+        out.print(form.description)
+    t = Table()
+    for col in ("key", "列名", "其他写法", "类型", "空白按", "说明"):
+        t.add_column(col)
+    kinds = {"text": "文字", "bool": "是/否", "number": "数值", "date": "日期", "facts": "事实"}
+    for f in form.fields:
+        kind = kinds[f.type] + (f"（{'/'.join(f.values)}）" if f.values else "")
+        blank = "" if f.blank is None else ("是" if f.blank else "否")
+        t.add_row(f.key, f.label + (" *" if f.required else ""), "、".join(f.aliases), kind, blank, f.doc)
+    out.print(t)
+    if form.reconcile:
+        out.print(f"与报表 {form.reconcile.form} 核对（--return）：", highlight=False)
+        for c in form.reconcile.counts:
+            out.print(f"  {c.label}（{c.indicator}）= 台账中 {c.count} 的条数", highlight=False)
 
 
 @forms_app.command("show")
 def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")]) -> None:
     """显示一个表单的指标、计量单位、填报范围和指标关系。"""
     try:
-        form = load_catalog().form(form_id)
+        catalog = load_catalog()
+        if form_id in catalog.ledgers:
+            _show_ledger(catalog.ledgers[form_id])
+            return
+        form = catalog.form(form_id)
     except HazcheckError as exc:
         raise _fail(exc) from None
     out.print(f"[bold]{form.title}[/]（{form.id}）")

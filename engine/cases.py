@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from engine.load.positioned import load_yaml, validation_error
 from engine.model.findings import Finding
@@ -29,11 +29,13 @@ class Expected(BaseModel):
 
 
 class Case(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
     description: str
     input: str
     form: str | None = None
     previous: str | None = None
+    return_file: str | None = Field(None, alias="return")  # ledger cases: the return to reconcile
+    as_of: str | None = None  # ledger cases: the audit date (overdue)
     unit: str | None = None
     unit_kinds: dict[str, str] = {}
     expect: list[Expected]

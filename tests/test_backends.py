@@ -61,3 +61,30 @@ def test_identical_rows_are_not_dropped_as_already_observed(catalog) -> None:
     sub = make_submission(FORM, [("甲局", "区直部门", same), ("甲局", "区直部门", same)], keys)
     result = audit(sub, catalog.plan(FORM), backend="durable")
     assert sum(f.rule == "fine-without-penalty" for f in result.findings) == 2
+
+
+class _Source:
+    """A minimal rule source: conditions over facts of kind ``t``."""
+
+    def __init__(self, *conditions: str) -> None:
+        from engine.expr.nodes import Field
+        from engine.expr.normalize import normalize
+        from engine.expr.parse import parse
+
+        fields = {"a": Field("a", "number"), "b": Field("b", "number"), "c": Field("c", "number")}
+        self.conditions = tuple(("t", normalize(parse(c), lambda n: fields[n])) for c in conditions)
+        self.digest = "src" + str(abs(hash(conditions)))
+
+
+@given(b=st.integers(0, 200), c=st.integers(1, 9))
+@settings(max_examples=100, deadline=None)
+def test_integer_arithmetic_divides_like_python(b: int, c: int) -> None:
+    """durable divides int by int as integers; the backend must not (found on a 2/5 height rule)."""
+    from engine.evaluate.durable_backend import DurableBackend
+    from engine.evaluate.python_backend import PythonBackend
+    from engine.facts import Fact
+
+    src = _Source("a > b / 5", "a > b * 2 / 5", "a * 5 > b * 2", "a * c >= b", "a - b < c * 3")
+    near = (b // 5, b // 5 + 0.5, b * 2 // 5 + 0.5, b / 5, b * 2 / 5)  # both sides of each boundary
+    facts = [Fact("t", {"a": a, "b": b, "c": c}) for a in near]
+    assert DurableBackend().evaluate(src, facts) == PythonBackend().evaluate(src, facts)

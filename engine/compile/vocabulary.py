@@ -11,6 +11,7 @@ from __future__ import annotations
 from engine.expr.nodes import Field
 from engine.model.factkinds import FACT_KINDS
 from engine.model.forms import Form
+from engine.model.ledger import LedgerForm
 
 
 class UnknownName(LookupError):
@@ -26,7 +27,7 @@ def _norm(name: str) -> str:
 class Vocabulary:
     """Resolves names for one fact kind of one form."""
 
-    def __init__(self, kind: str, form: Form) -> None:
+    def __init__(self, kind: str, form: Form | LedgerForm) -> None:
         self.kind = FACT_KINDS[kind]
         self.form = form
         self._exact: dict[str, Field] = {}

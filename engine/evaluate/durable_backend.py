@@ -16,6 +16,8 @@ asserts one fact at a time"). This module guards against each of them:
 * every session is opened by asserting a sentinel fact that a sentinel rule matches:
   deleting the state of a session whose facts all matched nothing crashes the process
   (segmentation fault, measured here with 2.0.28);
+* integer constants inside arithmetic are sent as floats: durable divides two integers as
+  integers (24 / 5 == 4), which made a threshold fire where Python's did not;
 * every fact asserted is counted; ``EvaluationError`` is raised unless every fact of every
   ruleset was evaluated. Any exception but MessageNotHandledException is a hard error.
 """
@@ -29,13 +31,14 @@ from typing import Any
 
 from durable.engine import Host, MessageNotHandledException, MessageObservedException
 
-from engine.compile.plan import Plan
 from engine.errors import EvaluationError
+from engine.evaluate.source import RuleSource
 from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
 from engine.facts import Fact
 
 MAX_RULES_PER_RULESET = 32
 FACTS_PER_SESSION = 500
+MAX_CONJUNCTS = 512
 
 Hit = tuple[int, int]
 _OPEN = "hz_open"  # sentinel field: never an indicator key (those are checked by the form model)
@@ -55,13 +58,19 @@ class _SyncHost(Host):
         return None
 
 
-def _value(expr: Expr) -> Any:
+def _value(expr: Expr, in_arith: bool = False) -> Any:
     if isinstance(expr, Const):
-        return expr.value
+        value = expr.value
+        if in_arith and isinstance(value, int) and not isinstance(value, bool):
+            # durable divides two integers as integers (24 / 5 == 4: measured with 2.0.28, a
+            # threshold ``x > 高度 * 2 / 5`` then fired at 4.5 m on a 12 m frame); a float
+            # operand makes it divide as Python does
+            return float(value)
+        return value
     if isinstance(expr, Field):
         return {"$m": expr.key}
     assert isinstance(expr, Arith)
-    return {_ARITH[expr.op]: {"$l": _value(expr.left), "$r": _value(expr.right)}}
+    return {_ARITH[expr.op]: {"$l": _value(expr.left, True), "$r": _value(expr.right, True)}}
 
 
 def condition_json(expr: Expr) -> dict[str, Any]:
@@ -78,12 +87,33 @@ def condition_json(expr: Expr) -> dict[str, Any]:
     return {"$and": [*guards, test]}
 
 
+def conjuncts(expr: Expr) -> list[tuple[Test, ...]]:
+    """The condition as an OR of ANDs (disjunctive normal form), one durable rule per AND.
+
+    durable-rules keeps an ``$or``/``$and`` tree in one expression sequence per rule, capped
+    at 32 entries (ERR_EXPRESSION_LIMIT_EXCEEDED, error 113 — measured on criteria items
+    with long lists of places). A plain conjunction of comparisons never hits that cap, so
+    each condition is split into its conjunctions; hits are de-duplicated per condition.
+    """
+    if isinstance(expr, Test):
+        return [(expr,)]
+    if isinstance(expr, Or):
+        return [c for i in expr.items for c in conjuncts(i)]
+    assert isinstance(expr, And)
+    out: list[tuple[Test, ...]] = [()]
+    for part in expr.items:
+        out = [a + b for a in out for b in conjuncts(part)]
+        if len(out) > MAX_CONJUNCTS:
+            raise EvaluationError(f"条件展开后超过 {MAX_CONJUNCTS} 个分支，规则引擎无法承载，请拆分条件")
+    return out
+
+
 def _opened(c: Any) -> None:
     """Action of the sentinel rule: nothing to record."""
 
 
 class DurableBackend:
-    """Evaluates a Plan with durable-rules; rulesets are compiled once per plan digest."""
+    """Evaluates a rule source with durable-rules; rulesets are compiled once per digest."""
 
     name = "durable"
 
@@ -101,27 +131,28 @@ class DurableBackend:
 
         return act
 
-    def _rulesets(self, plan: Plan) -> list[tuple[str, str, list[int]]]:
-        """(ruleset name, fact kind, rule indices) for the plan, registering it on first use."""
+    def _rulesets(self, plan: RuleSource) -> list[tuple[str, str, list[int]]]:
+        """(ruleset name, fact kind, rule indices) for the source, registering it on first use."""
         if plan.digest in self._compiled:
             return self._compiled[plan.digest]
         out = []
-        kinds = dict.fromkeys(r.rule.on for r in plan.rules)
-        for kind in kinds:
-            indexed = plan.by_kind(kind)
+        conditions = plan.conditions
+        for kind in dict.fromkeys(k for k, _ in conditions):
+            indexed = [(i, And(part)) for i, (k, c) in enumerate(conditions) if k == kind
+                       for part in conjuncts(c)]
             for n in range(0, len(indexed), MAX_RULES_PER_RULESET):
                 chunk = indexed[n:n + MAX_RULES_PER_RULESET]
                 name = f"hz{plan.digest}_{kind}_{n // MAX_RULES_PER_RULESET}"
                 definition: dict[str, Any] = {
-                    f"r{i}": {"all": [{"m": condition_json(c.condition)}], "run": self._action(i)}
-                    for i, c in chunk
+                    f"r{i}_{k}": {"all": [{"m": condition_json(c)}], "run": self._action(i)}
+                    for k, (i, c) in enumerate(chunk)
                 }
                 definition[_OPEN] = {"all": [{"m": {_OPEN: True}}], "run": _opened}
                 try:
                     self._host.register_rulesets({name: definition})
                 except Exception as exc:  # a rule durable cannot compile: never run without it
                     raise EvaluationError(f"规则引擎无法编译规则集 {name}：{exc}") from exc
-                out.append((name, kind, [i for i, _ in chunk]))
+                out.append((name, kind, sorted({i for i, _ in chunk})))
         self._compiled[plan.digest] = out
         return out
 
@@ -140,7 +171,7 @@ class DurableBackend:
         with suppress(MessageNotHandledException):
             self._host.assert_fact(ruleset, fact)
 
-    def evaluate(self, plan: Plan, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
+    def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
         """Every (rule, fact) pair that fired, and the number of facts fully evaluated."""
         self._sink.clear()
         rulesets = self._rulesets(plan)

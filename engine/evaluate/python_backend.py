@@ -4,24 +4,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from engine.compile.plan import CompiledRule, Plan
+from engine.evaluate.source import RuleSource
 from engine.expr.evaluate import holds
+from engine.expr.nodes import Expr
 from engine.facts import Fact
 
-Hit = tuple[int, int]  # (rule index in plan, fact index)
+Hit = tuple[int, int]  # (rule index in the source, fact index)
 
 
 class PythonBackend:
     name = "python"
 
-    def evaluate(self, plan: Plan, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
+    def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
         """Every (rule, fact) pair whose condition holds, and how many facts were evaluated."""
         hits: list[Hit] = []
-        by_kind: dict[str, list[tuple[int, CompiledRule]]] = {}
-        for i, compiled in enumerate(plan.rules):
-            by_kind.setdefault(compiled.rule.on, []).append((i, compiled))
+        by_kind: dict[str, list[tuple[int, Expr]]] = {}
+        for i, (kind, condition) in enumerate(plan.conditions):
+            by_kind.setdefault(kind, []).append((i, condition))
         for j, fact in enumerate(facts):
-            for i, compiled in by_kind.get(fact.kind, ()):
-                if holds(compiled.condition, fact.data):
+            for i, condition in by_kind.get(fact.kind, ()):
+                if holds(condition, fact.data):
                     hits.append((i, j))
         return sorted(hits), len(facts)

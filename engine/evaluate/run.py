@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from engine.compile.plan import CompiledRule, Plan
 from engine.errors import EvaluationError
+from engine.evaluate.source import RuleSource
 from engine.facts import Fact, derive_facts
 from engine.model.factkinds import FACT_KINDS
 from engine.model.findings import AuditResult, Finding, RateValue, Summary
@@ -20,7 +21,7 @@ Hit = tuple[int, int]
 class Backend(Protocol):
     name: str
 
-    def evaluate(self, plan: Plan, facts: Sequence[Fact]) -> tuple[list[Hit], int]: ...
+    def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]: ...
 
 
 def get_backend(name: str) -> Backend:

@@ -1,6 +1,7 @@
 """Load ``criteria/``: the shared fact vocabulary and one file per standard edition.
 
-``criteria/facts.yaml`` is read first; every other ``criteria/*.yaml`` is one edition of one
+Every ``criteria/facts/*.yaml`` is read first and merged into one vocabulary (a key or name
+may be registered once across all of them); every ``criteria/*.yaml`` is one edition of one
 standard. Every condition is parsed, resolved against the vocabulary and type-checked here,
 so a misspelt fact name or an impossible comparison is an authoring error at load time
 (file:line, key), never a criterion that silently never matches a finding.
@@ -36,7 +37,7 @@ from engine.model.criteria import (
     parse_iso_date,
 )
 
-FACTS_FILE = "facts.yaml"
+FACTS_DIR = "facts"
 
 
 class UnknownFact(LookupError):
@@ -75,7 +76,7 @@ class FactResolver:
     def fact(self, name: str) -> Fact:
         found = self._facts.get(name.strip())
         if found is None:
-            raise UnknownFact(f"“{name}” 不在事实词表 {FACTS_FILE} 中", self._suggest(name))
+            raise UnknownFact(f"“{name}” 不在事实词表 criteria/{FACTS_DIR}/ 中", self._suggest(name))
         return found
 
     def __call__(self, name: str) -> Field:
@@ -88,7 +89,7 @@ class FactResolver:
         near += [n for n in names if n not in near and (name in n or n in name)][: 3 - len(near)]
         if near:
             return f"是否指：{'、'.join(near)}"
-        return f"请先在 {FACTS_FILE} 中登记该事实（key、name、type），或改用已有的事实"
+        return f"请先在 criteria/{FACTS_DIR}/ 的词表文件中登记该事实（key、name、type），或改用已有的事实"
 
     def compile(self, text: str) -> Expr:
         """Parse, resolve, type-check and value-check one condition; returns the NNF tree."""
@@ -140,6 +141,7 @@ class LoadedItem:
     test: Expr  # holds_when, compiled
     condition: Expr  # gate and test together: what a finding must satisfy
     fields: tuple[Field, ...]
+    test_fields: tuple[Field, ...]  # the facts holds_when reads (the gate's left out)
 
     @property
     def ref(self) -> str:
@@ -238,7 +240,8 @@ def _validate(doc: Located, model: type[BaseModel], entry: Any, path: tuple[Any,
         raise validation_error(doc, exc, path) from exc
 
 
-def vocabulary_from_document(doc: Located) -> Vocabulary:
+def facts_from_document(doc: Located) -> list[Fact]:
+    """The facts of one vocabulary file, duplicates inside the file reported at their line."""
     data = _top_keys(doc, ("facts",), "facts", "事实词表")
     raw = data["facts"]
     if not isinstance(raw, list) or not raw:
@@ -250,7 +253,28 @@ def vocabulary_from_document(doc: Located) -> Vocabulary:
         key = "key" if facts[i].key == text else "name"
         first = next(j for j, f in enumerate(facts) if text in (f.key, f.name))
         raise doc.error(("facts", i, key), f"“{text}” 已在第 {doc.line_of(('facts', first))} 行用过")
+    return facts
+
+
+def vocabulary_from_documents(docs: list[Located]) -> Vocabulary:
+    """One vocabulary from several files; a key or name registered twice points at both places."""
+    seen: dict[str, tuple[Located, int]] = {}
+    facts: list[Fact] = []
+    for doc in docs:
+        for i, fact in enumerate(facts_from_document(doc)):
+            for text, key in dict.fromkeys(((fact.key, "key"), (fact.name, "name"))):
+                if text in seen:
+                    first_doc, j = seen[text]
+                    raise doc.error(("facts", i, key), f"“{text}” 已在 {first_doc.file}:"
+                                                       f"{first_doc.line_of(('facts', j))} 登记过",
+                                    "同一个意思只登记一次；共用的事实放在 common.yaml")
+                seen[text] = (doc, i)
+            facts.append(fact)
     return Vocabulary(facts=tuple(facts))
+
+
+def vocabulary_from_document(doc: Located) -> Vocabulary:
+    return vocabulary_from_documents([doc])
 
 
 def criteria_from_document(doc: Located, resolver: FactResolver) -> LoadedStandard:
@@ -286,7 +310,7 @@ def criteria_from_document(doc: Located, resolver: FactResolver) -> LoadedStanda
         test = _compile_at(doc, resolver, ("items", i, "holds_when"), it.holds_when, it.ref)
         condition = And((gate, test)) if gate is not None else test
         loaded.append(LoadedItem(it, std.id, doc.file, doc.line_of(("items", i)), gate, test,
-                                 condition, referenced_fields(condition)))
+                                 condition, referenced_fields(condition), referenced_fields(test)))
     try:
         CriteriaFile(standard=std, items=frozen)  # the model's own invariants, as a backstop
     except ValidationError as exc:
@@ -325,16 +349,14 @@ def _check_editions(standards: dict[str, LoadedStandard]) -> None:
 
 
 def load_criteria(folder: Path) -> CriteriaSet:
-    """The vocabulary in ``folder/facts.yaml`` and every standard in the other ``*.yaml`` files."""
-    facts_path = folder / FACTS_FILE
-    if not facts_path.is_file():
-        raise RuleFileError(f"缺少事实词表 {FACTS_FILE}", file=str(folder))
-    vocabulary = vocabulary_from_document(load_yaml(facts_path))
+    """The vocabulary in ``folder/facts/*.yaml`` and every standard in ``folder/*.yaml``."""
+    facts_paths = sorted((folder / FACTS_DIR).glob("*.yaml"))
+    if not facts_paths:
+        raise RuleFileError(f"缺少事实词表：{FACTS_DIR}/ 下没有 .yaml 文件", file=str(folder))
+    vocabulary = vocabulary_from_documents([load_yaml(p) for p in facts_paths])
     resolver = FactResolver(vocabulary)
     standards: dict[str, LoadedStandard] = {}
     for path in sorted(folder.glob("*.yaml")):
-        if path.name == FACTS_FILE:
-            continue
         doc = load_yaml(path)
         loaded = criteria_from_document(doc, resolver)
         sid = loaded.standard.id

@@ -3,43 +3,58 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from engine.errors import RuleFileError
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.forms import Form
+from engine.model.ledger import LedgerForm
 
 _SECTIONS = ("measures", "indicators", "relations", "rates")
 
 
-def form_from_document(doc: Located) -> Form:
+def _sectioned(doc: Located, model: type[Form] | type[LedgerForm], sections: tuple[str, ...]) -> Any:
+    """``form:`` plus its sections merged into one model; errors keep the section's position."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("form"), dict):
-        raise doc.error((), "表单文件应以 form: 开头，写明 id、title、layout")
-    unknown = set(data) - {"form", *_SECTIONS}
+        raise doc.error((), "表单文件应以 form: 开头，写明 id、title")
+    unknown = set(data) - {"form", *sections}
     if unknown:
         key = sorted(unknown, key=str)[0]
-        raise doc.error((key,), "不认识的键（应为 form、measures、indicators、relations、rates 之一）")
+        raise doc.error((key,), f"不认识的键（应为 {'、'.join(('form', *sections))} 之一）")
     merged = dict(data["form"])
-    for section in _SECTIONS:
+    for section in sections:
         if section in data:
             merged[section] = data[section]
     try:
-        return Form.model_validate(merged)
+        return model.model_validate(merged)
     except ValidationError as exc:
         first = exc.errors()[0]["loc"]
-        prefix = () if first and first[0] in _SECTIONS else ("form",)
+        prefix = () if first and first[0] in sections else ("form",)
         raise validation_error(doc, exc, prefix) from exc
 
 
-def load_forms(folder: Path) -> dict[str, Form]:
+def form_from_document(doc: Located) -> Form:
+    """A progress-return form: indicators with measures, relations and rates."""
+    return _sectioned(doc, Form, _SECTIONS)
+
+
+def ledger_from_document(doc: Located) -> LedgerForm:
+    """A record form (``form.kind: ledger``): one row per finding, columns in ``fields``."""
+    return _sectioned(doc, LedgerForm, ("fields", "reconcile"))
+
+
+def load_forms(folder: Path) -> dict[str, Form | LedgerForm]:
     """Every form under ``folder``, keyed by id; duplicate ids are an error."""
-    forms: dict[str, Form] = {}
+    forms: dict[str, Form | LedgerForm] = {}
     origin: dict[str, str] = {}
     for path in sorted(folder.glob("*.yaml")):
         doc = load_yaml(path)
-        form = form_from_document(doc)
+        is_ledger = isinstance(doc.data, dict) and isinstance(doc.data.get("form"), dict) \
+            and doc.data["form"].get("kind") == "ledger"
+        form = ledger_from_document(doc) if is_ledger else form_from_document(doc)
         if form.id in forms:
             raise RuleFileError(f"表单 id “{form.id}” 已在 {origin[form.id]} 中定义",
                                 file=str(path), line=doc.line_of(("form", "id")), field="form.id")

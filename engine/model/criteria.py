@@ -3,7 +3,7 @@
 A criteria file (``criteria/<standard-id>.yaml``) holds one edition of one official standard:
 its header (number, dates, scope, precedence, coverage) and its items, each with the official
 numbering, our own one-sentence paraphrase and a condition in the safe expression language.
-``criteria/facts.yaml`` is the vocabulary those conditions are written in: every fact a
+``criteria/facts/*.yaml`` is the vocabulary those conditions are written in: every fact a
 finding may carry, with its type, unit and Chinese name.
 
 Why a shared vocabulary: a written finding is turned into facts once, and every standard's
@@ -35,6 +35,8 @@ _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _ISO = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 # A fact name must be writable as one bare name in a condition (see engine/expr/parse.py).
 _NAME = re.compile(r"^[^\W\d][\w.]*$")
+# durable-rules keeps its own ``id``/``sid``; ``seq``/``hz_open`` are the backend's (see durable_backend).
+_ENGINE_KEYS = {"id", "sid", "seq", "hz_open"}
 _RESERVED = {"and", "or", "not", "in", "true", "false", "且", "并且", "或", "或者", "非", "属于", "是", "否"}
 
 
@@ -77,6 +79,7 @@ class Fact(Strict):
     unit: str | None = Field(None, description="数值型指标的单位，如 kPa、m、人")
     values: tuple[str, ...] = Field((), description="文字型指标允许的取值；为空表示不限")
     device: bool = Field(False, description="监控、报警、防护装置或设施：否 = 未设置、失效或无效（第十四条）")
+    context: bool = Field(False, description="背景事实（行业、生产期间）：单独记录不足以说明隐患与某条款有关")
     doc: str
 
     @field_validator("key")
@@ -84,6 +87,8 @@ class Fact(Strict):
     def _key_shape(cls, v: str) -> str:
         if not _KEY.match(v):
             raise ValueError("key 只能由小写字母、数字和下划线组成，且以字母开头，如 dust_explosion_hazard")
+        if v in _ENGINE_KEYS:
+            raise ValueError(f"key “{v}” 是规则引擎自用的字段名，请换一个")
         return v
 
     @field_validator("name")
@@ -125,7 +130,7 @@ def duplicate_names(facts: tuple[Fact, ...]) -> list[tuple[int, str]]:
 
 
 class Vocabulary(Strict):
-    """Every fact any criteria item may test (``criteria/facts.yaml``)."""
+    """Every fact any criteria item may test (``criteria/facts/*.yaml``, merged)."""
 
     facts: tuple[Fact, ...]
 

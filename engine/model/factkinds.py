@@ -38,6 +38,7 @@ class FactKind:
     fields: tuple[FactField, ...]
     indicators: bool = False  # the form's indicators are fields of this fact
     subject: tuple[str, ...] = ()  # fact keys naming the indicators a finding is about
+    ledger: bool = False  # asserted for hazard ledgers (record forms), not for returns
 
 
 FACT_KINDS: dict[str, FactKind] = {k.name: k for k in (
@@ -85,6 +86,43 @@ FACT_KINDS: dict[str, FactKind] = {k.name: k for k in (
         _f("previous", "上期", "number", "上期数"),
         _f("decrease", "减少", "number", "上期减本期"),
     ), subject=("field",)),
+    FactKind("ledger_row", "台账行", "台账每条隐患一条：所填内容、按判定标准的判定结果和据此推出的项", (
+        _f("unit", "单位", "text", "填报单位"),
+        _f("finding_id", "编号", "text", "隐患编号（没有时为行号）"),
+        _f("enterprise", "企业", "text", "企业名称"),
+        _f("is_production_unit", "是生产经营单位", "bool", "空白按“是”"),
+        _f("sector", "行业", "text", "台账所填行业"),
+        _f("reported_level", "上报等级", "text", "重大 或 一般"),
+        _f("verdict", "判定结果", "text", "按判定标准：重大、一般 或 待确认"),
+        _f("matches_item", "符合条款", "bool", "符合判定标准的至少一项"),
+        _f("matched_refs", "符合条款编号", "text", "所符合条款的文号和编号"),
+        _f("verdict_reason", "判定说明", "text", "判定结果的第一条理由"),
+        _f("counted_major", "计入重大隐患", "bool",
+           "是生产经营单位、上报为重大且判定结果不是一般（填表说明：只计符合判定标准的重大隐患）"),
+        _f("found_by_enterprise", "企业自查", "bool", "发现方式为企业自查"),
+        _f("found_by_department", "部门检查", "bool", "发现方式为部门检查"),
+        _f("five_missing_count", "五落实缺项数", "number", "责任人、措施、资金、时限、预案中未填的项数"),
+        _f("five_missing", "五落实缺项", "text", "未填的五落实项"),
+        _f("rectified", "已整改", "bool", "填有整改完成日期"),
+        _f("principal_signoff", "主要负责人签字", "bool", "空白按“否”"),
+        _f("safety_director_signoff", "安全总监签字", "bool", "空白按“否”"),
+        _f("deadline", "整改时限", "text", "整改时限（YYYY-MM-DD）"),
+        _f("overdue", "超期未整改", "bool", "整改时限早于审核日期且未整改完成"),
+        _f("listed_supervision", "挂牌督办", "bool", "空白按“否”"),
+        _f("penalised", "行政处罚", "bool", "空白按“否”"),
+        _f("unreadable_count", "无法识别项数", "number", "日期、数值、是/否等无法识别的单元格数"),
+        _f("unreadable", "无法识别项", "text", "无法识别的列及原文"),
+        _f("facts_readable", "事实可识别", "bool", "事实列能否读成判定标准的事实"),
+        _f("facts_problem", "事实问题", "text", "事实列无法识别的原因"),
+    ), subject=("finding_id",), ledger=True),
+    FactKind("ledger_unit", "台账与报表", "给出 --return 时，每个单位每个核对列一条", (
+        _f("unit", "单位", "text", "填报单位"),
+        _f("field", "指标键", "text", "报表指标 key"),
+        _f("label", "指标", "text", "报表指标中文标签路径"),
+        _f("ledger_count", "台账数", "number", "台账中计入该指标的条数"),
+        _f("return_value", "报表数", "number", "报表中该单位该指标的数"),
+        _f("in_return", "报表有此单位", "bool", "报表中有该单位"),
+    ), subject=("field",), ledger=True),
     FactKind("presence", "单位名单", "给出 --previous 时，两期出现过的每个单位一条", (
         *_UNIT,
         _f("in_current", "本期有", "bool", "本期报表中有该单位"),

@@ -48,6 +48,7 @@ class Summary(BaseModel):
     counts: dict[str, int]  # severity -> number of findings
     rates: list[RateValue]
     previous: str | None = None
+    reconciled_with: str | None = None  # ledger audits: the return given with --return
 
 
 class AuditResult(BaseModel):

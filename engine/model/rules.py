@@ -15,10 +15,11 @@ Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 
-FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence"]
+FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence",
+                       "ledger_row", "ledger_unit"]
 KIND_ALIASES: dict[str, str] = {
     "行": "row", "单元格": "cell", "指标关系": "relation", "合计": "column_total",
-    "与上期比较": "change", "单位名单": "presence",
+    "与上期比较": "change", "单位名单": "presence", "台账行": "ledger_row", "台账与报表": "ledger_unit",
 }
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

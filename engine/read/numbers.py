@@ -28,6 +28,20 @@ _PLAIN = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$")
 
 
+def yes_no(raw: object, more_yes: frozenset[str] = frozenset(),
+           more_no: frozenset[str] = frozenset()) -> bool | None:
+    """是/否 as people write it (是, 有, √, yes, 1 … / 否, 无, ×, no, 0 …, plus a caller's own words);
+    None when it is neither."""
+    if isinstance(raw, bool):
+        return raw
+    low = str(raw).strip().lower()
+    if low in _YES or low in more_yes:
+        return True
+    if low in _NO or low in more_no:
+        return False
+    return None
+
+
 def raw_text(raw: object) -> str:
     """What the user wrote, as text: whole floats lose their ``.0``, None becomes ``""``."""
     if raw is None:

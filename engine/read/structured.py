@@ -36,7 +36,7 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
-def _parse(path: Path, file: str, fmt: str) -> Any:
+def parse_document(path: Path, file: str, fmt: str) -> Any:
     text, _ = read_text_file(path, file)
     try:
         if fmt == "json":
@@ -121,7 +121,7 @@ def _rows(doc: Any, file: str, forms: dict[str, Form]) -> tuple[list[_Row], dict
 def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
                     form_id: str | None, unit: str | None) -> tuple[str, list[RawRow], str | None]:
     """Form id, rows and period from a JSON/YAML return."""
-    rows, meta = _rows(_parse(path, file, fmt), file, forms)
+    rows, meta = _rows(parse_document(path, file, fmt), file, forms)
     if form_id is None and meta.get("form") is not None:
         form_id = str(meta["form"])
         if form_id not in forms:

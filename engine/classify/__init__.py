@@ -1,0 +1,1 @@
+"""Classification of findings against the determination criteria (``hazcheck classify``)."""

@@ -1,0 +1,161 @@
+"""Why an item did or did not hold: three-valued truth and the elementary conditions.
+
+The backends answer yes/no (an unrecorded fact never makes a condition hold). To explain
+a 一般 verdict, or to refuse one, we also need to know *why* an item did not hold: a
+condition that failed on a recorded fact settles it; a fact that was never recorded leaves
+it open. So each item is re-read here with Kleene logic (True / False / None = unknown),
+and its elementary conditions are listed with their state, as OPA's explain and GoRules'
+traces do. This runs only on the few items shown to the user, after the backend has run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from engine.classify.facts import show_value
+from engine.expr.evaluate import holds
+from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
+from engine.model.classification import ConditionState
+from engine.model.criteria import Vocabulary
+
+Truth = bool | None
+_OPS = {"==": "为", "!=": "不为", ">": ">", ">=": "≥", "<": "<", "<=": "≤"}
+
+
+@dataclass(frozen=True)
+class OneOf:
+    """``场所 in [...]`` after normalisation: an Or of equalities on one field, shown as one."""
+
+    field: Field
+    options: tuple[Any, ...]
+
+
+Leaf = Test | OneOf
+
+
+def _one_of(expr: Expr) -> OneOf | None:
+    if isinstance(expr, Or) and expr.items and all(
+            isinstance(t, Test) and t.op == "==" and isinstance(t.rhs, Const) for t in expr.items):
+        fields = {t.field for t in expr.items}  # type: ignore[union-attr]
+        if len(fields) == 1:
+            return OneOf(fields.pop(), tuple(t.rhs.value for t in expr.items))  # type: ignore[union-attr]
+    if isinstance(expr, Or) and len(expr.items) > 1 and all(_one_of(i) for i in expr.items):
+        parts = [_one_of(i) for i in expr.items]
+        if len({p.field for p in parts if p}) == 1:
+            return OneOf(parts[0].field, tuple(v for p in parts if p for v in p.options))  # type: ignore[union-attr]
+    return None
+
+
+def truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
+    """Kleene truth of a normalized condition: None when unrecorded facts leave it open."""
+    if isinstance(expr, And):
+        values = [truth(i, facts) for i in expr.items]
+        return False if False in values else (None if None in values else True)
+    if isinstance(expr, Or):
+        values = [truth(i, facts) for i in expr.items]
+        return True if True in values else (None if None in values else False)
+    assert isinstance(expr, Test)
+    if any(facts.get(f.key) is None for f in expr.fields()):
+        return None
+    return holds(expr, facts)
+
+
+def _leaf_truth(leaf: Leaf, facts: Mapping[str, Any]) -> Truth:
+    if isinstance(leaf, Test):
+        return truth(leaf, facts)
+    value = facts.get(leaf.field.key)
+    return None if value is None else value in leaf.options
+
+
+def _branches(expr: Expr, facts: Mapping[str, Any]) -> list[Leaf]:
+    """The leaves of the branch that decides ``expr`` — or comes closest to holding."""
+    one = _one_of(expr)
+    if one is not None:
+        return [one]
+    if isinstance(expr, Test):
+        return [expr]
+    if isinstance(expr, And):
+        return [leaf for i in expr.items for leaf in _branches(i, facts)]
+    assert isinstance(expr, Or)
+    options = [_branches(i, facts) for i in expr.items]
+    return max(options, key=lambda leaves: _closeness(leaves, facts))
+
+
+def _closeness(leaves: list[Leaf], facts: Mapping[str, Any]) -> tuple[float, int]:
+    states = [_leaf_truth(leaf, facts) for leaf in leaves]
+    held = states.count(True)
+    # a branch that failed on a recorded fact is further away than one waiting for a fact
+    return (held - states.count(False) * 0.5) / max(len(states), 1), held
+
+
+def closeness(expr: Expr, facts: Mapping[str, Any]) -> tuple[float, int]:
+    """(share of the deciding branch that holds, conditions held): how near an item came."""
+    return _closeness(_branches(expr, facts), facts)
+
+
+def held_keys(expr: Expr, facts: Mapping[str, Any]) -> set[str]:
+    """Fact keys of the conditions that hold in the deciding branch: what the finding shares with it."""
+    keys: set[str] = set()
+    for leaf in _branches(expr, facts):
+        if _leaf_truth(leaf, facts):
+            keys.update(f.key for f in ([leaf.field] if isinstance(leaf, OneOf) else leaf.fields()))
+    return keys
+
+
+class Describer:
+    """Chinese text for elementary conditions, using the vocabulary's names and units."""
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._facts = {f.key: f for f in vocabulary.facts}
+
+    def _name(self, key: str) -> str:
+        fact = self._facts.get(key)
+        return fact.name if fact else key
+
+    def _operand(self, expr: Expr) -> str:
+        if isinstance(expr, Const):
+            value = expr.value
+            return ("是" if value else "否") if isinstance(value, bool) else str(value)
+        if isinstance(expr, Field):
+            return self._name(expr.key)
+        assert isinstance(expr, Arith)
+        return f"{self._operand(expr.left)} {expr.op} {self._operand(expr.right)}"
+
+    def leaf_text(self, leaf: Leaf) -> str:
+        if isinstance(leaf, OneOf):
+            return f"{self._name(leaf.field.key)} 为 {'、'.join(map(str, leaf.options))} 之一"
+        fact = self._facts.get(leaf.field.key)
+        unit = f" {fact.unit}" if fact and fact.unit and isinstance(leaf.rhs, Const) else ""
+        return f"{self._name(leaf.field.key)} {_OPS[leaf.op]} {self._operand(leaf.rhs)}{unit}"
+
+    def recorded(self, leaf: Leaf, facts: Mapping[str, Any]) -> str:
+        fields = [leaf.field] if isinstance(leaf, OneOf) else list(leaf.fields())
+        shown = []
+        for f in fields:
+            fact = self._facts.get(f.key)
+            value = facts.get(f.key)
+            text = "未记录" if value is None else (show_value(fact, value) if fact else str(value))
+            shown.append(f"{self._name(f.key)}：{text}" if len(fields) > 1 else text)
+        return "；".join(shown)
+
+    def states(self, expr: Expr, facts: Mapping[str, Any]) -> tuple[ConditionState, ...]:
+        """The conditions of the deciding branch with their state on ``facts``."""
+        out = []
+        for leaf in _branches(expr, facts):
+            t = _leaf_truth(leaf, facts)
+            state = "成立" if t else ("未记录" if t is None else "不成立")
+            out.append(ConditionState(condition=self.leaf_text(leaf), state=state,
+                                      recorded=self.recorded(leaf, facts)))
+        return tuple(out)
+
+    def missing(self, expr: Expr, facts: Mapping[str, Any]) -> tuple[str, ...]:
+        """Names of the unrecorded facts in the deciding branch."""
+        keys: dict[str, None] = {}
+        for leaf in _branches(expr, facts):
+            fields = [leaf.field] if isinstance(leaf, OneOf) else list(leaf.fields())
+            for f in fields:
+                if facts.get(f.key) is None:
+                    keys[f.key] = None
+        return tuple(self._name(k) for k in keys)

@@ -1,0 +1,43 @@
+"""One ledger audit: rows classified, facts through a backend, hits turned into findings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from engine.classify.run import Classifier
+from engine.compile.plan import CompiledCount, Plan
+from engine.errors import EvaluationError
+from engine.evaluate.run import build_finding, get_backend
+from engine.ledger_facts import ledger_row_facts, ledger_unit_facts
+from engine.load.criteria import CriteriaSet
+from engine.model.classification import Classification
+from engine.model.findings import AuditResult, Summary
+from engine.model.ledger import Ledger, LedgerForm
+from engine.model.records import Submission
+from engine.model.rules import SEVERITY_ORDER
+
+
+def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
+                 counts: Sequence[CompiledCount] = (), ret: Submission | None = None,
+                 backend: str = "durable") -> tuple[AuditResult, list[Classification]]:
+    assert isinstance(plan.form, LedgerForm)
+    engine = get_backend(backend)
+    row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of)
+    facts = list(row_facts)
+    if ret is not None:
+        facts += ledger_unit_facts(row_facts, counts, ret)
+    hits, evaluated = engine.evaluate(plan, facts)
+    if evaluated != len(facts):
+        raise EvaluationError(f"送入 {len(facts)} 条事实，只评估了 {evaluated} 条；结果不完整，已停止")
+    ordered = sorted(hits, key=lambda h: (h[1], SEVERITY_ORDER[plan.rules[h[0]].rule.severity],
+                                          plan.rules[h[0]].rule.id))
+    findings = [build_finding(plan.rules[i], facts[j], plan) for i, j in ordered]
+    summary = Summary(
+        form=plan.form.id, form_title=plan.form.title, source=ledger.source, period=None,
+        units=len({f.unit for f in row_facts if f.unit}), facts=len(facts), facts_evaluated=evaluated,
+        rules=len(plan.rules), backend=engine.name,
+        counts={s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER},
+        rates=[], reconciled_with=ret.source if ret is not None else None,
+    )
+    return AuditResult(findings=findings, summary=summary), verdicts

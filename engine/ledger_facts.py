@@ -1,0 +1,172 @@
+"""Turn a hazard ledger into facts: typed columns, the criteria verdict, derived duties.
+
+Every row is classified against the determination criteria (through the same backend as
+``hazcheck classify``); the verdict, the five-in-place gaps, sign-offs and deadlines are
+then asserted as one ``ledger_row`` fact per row, and the ledger rules judge those. With a
+return (``--return``), ledger rows are counted per unit in Python (the rule engine does
+not aggregate) and each count is asserted as a ``ledger_unit`` fact beside the return's
+figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from engine.classify.facts import FactError, parse_pairs, typed_facts
+from engine.classify.inputs import parse_day
+from engine.classify.run import Classifier, FindingInput
+from engine.classify.select import UnknownSector, select_standards
+from engine.compile.plan import CompiledCount
+from engine.expr.evaluate import holds
+from engine.facts import Fact
+from engine.model.classification import Classification
+from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
+from engine.model.records import Submission
+from engine.read.numbers import yes_no
+from engine.read.text import clean_unit_name
+
+_TRUE = frozenset({"已签字", "已挂牌", "已处罚"})  # beyond engine.read.numbers.yes_no: ledger wording
+_FALSE = frozenset({"未签字", "未挂牌", "未处罚", "/", "—", "-"})
+_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
+FIVE_IN_PLACE = (("responsible", "责任人"), ("measures", "措施"), ("funds", "资金"),
+                 ("deadline", "时限"), ("contingency_plan", "预案"))
+
+
+def _typed(field: LedgerField, raw: object) -> Any:
+    """The value of one cell; raises ValueError with the text when it cannot be that type."""
+    if raw is None:
+        return field.blank if field.type == "bool" else None
+    if field.type == "bool":
+        answer = yes_no(raw, _TRUE, _FALSE)
+        if answer is None:
+            raise ValueError(f"应为 是/否，写的是 “{raw}”")
+        return answer
+    if field.type == "number":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            return raw
+        if not _NUMBER.match(str(raw)):
+            raise ValueError(f"应为数值，写的是 “{raw}”")
+        return float(raw)  # type: ignore[arg-type]
+    if field.type == "date":
+        return parse_day(raw)
+    text = re.sub(r"\s+", "", str(raw)) if field.values else str(raw).strip()
+    text = field.synonyms.get(text, text)
+    if field.values and text not in field.values:
+        raise ValueError(f"应为 {'、'.join(field.values)} 之一，写的是 “{raw}”")
+    return text
+
+
+@dataclass
+class _Row:
+    row: LedgerRow
+    values: dict[str, Any]
+    unreadable: list[str]
+    facts: dict[str, Any]
+    facts_problem: str | None
+    sector: str | None
+
+
+def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
+    values: dict[str, Any] = {}
+    unreadable: list[str] = []
+    for f in form.fields:
+        if f.type == "facts":
+            continue
+        try:
+            values[f.key] = _typed(f, row.raw.get(f.key))
+        except ValueError as exc:
+            values[f.key] = None
+            unreadable.append(f"{f.label}{exc}")
+    facts: dict[str, Any] = {}
+    problem = None
+    raw_facts = row.raw.get("facts")
+    if raw_facts is not None:
+        try:
+            facts = typed_facts(classifier.cs, parse_pairs(str(raw_facts)))
+        except FactError as exc:
+            problem = str(exc) + (f"（{exc.hint}）" if exc.hint else "")
+    sector = values.get("sector")
+    return _Row(row, values, unreadable, facts, problem, sector)
+
+
+def _check_sector(classifier: Classifier, r: _Row, on: date) -> None:
+    if r.sector is None:
+        return
+    try:
+        select_standards(classifier.cs, r.sector, on)
+    except UnknownSector as exc:
+        r.facts_problem = f"{exc}（{exc.hint}）" if exc.hint else str(exc)
+        r.sector = None
+
+
+def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
+                     as_of: date) -> tuple[list[Fact], list[Classification]]:
+    rows = [_read_row(row, form, classifier) for row in ledger.rows]
+    inputs = []
+    for r in rows:
+        on = r.values.get("found_date") or as_of
+        _check_sector(classifier, r, on)
+        inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行"))
+    results = classifier.classify_many(inputs)
+    facts = []
+    for r, result in zip(rows, results, strict=True):
+        v = r.values
+        unit = clean_unit_name(v.get("unit")) or None
+        level = v.get("reported_level")
+        missing_five = [name for key, name in FIVE_IN_PLACE
+                        if key in v and v.get(key) in (None, "")]
+        rectified = v.get("rectified_date") is not None
+        deadline: date | None = v.get("deadline")
+        production = v.get("is_production_unit")
+        data = {
+            "unit": unit, "finding_id": str(v.get("finding_id") or f"第{r.row.line}行"),
+            "enterprise": v.get("enterprise"), "is_production_unit": production,
+            "sector": v.get("sector"), "reported_level": level, "verdict": result.verdict,
+            "matches_item": bool(result.matches),
+            "matched_refs": "；".join(f"{m.number}{m.ref}" for m in result.matches) or None,
+            "verdict_reason": result.reasons[0] if result.reasons else None,
+            "counted_major": bool(production is not False and level == "重大" and result.verdict != "一般"),
+            "found_by_enterprise": v.get("found_by") == "企业自查" if v.get("found_by") else None,
+            "found_by_department": v.get("found_by") == "部门检查" if v.get("found_by") else None,
+            "five_missing_count": len(missing_five), "five_missing": "、".join(missing_five) or None,
+            "rectified": rectified,
+            "principal_signoff": v.get("principal_signoff"),
+            "safety_director_signoff": v.get("safety_director_signoff"),
+            "deadline": deadline.isoformat() if deadline else None,
+            "overdue": bool(deadline is not None and deadline < as_of and not rectified),
+            "listed_supervision": v.get("listed_supervision"), "penalised": v.get("penalised"),
+            "unreadable_count": len(r.unreadable), "unreadable": "；".join(r.unreadable) or None,
+            "facts_readable": r.facts_problem is None, "facts_problem": r.facts_problem,
+        }
+        clean = {k: val for k, val in data.items() if val is not None}
+        facts.append(Fact("ledger_row", clean, unit, [r.row.ref] if r.row.ref else [],
+                          {"facts": r.row.cells["facts"]} if "facts" in r.row.cells else {}))
+    return facts, results
+
+
+def ledger_unit_facts(row_facts: Sequence[Fact], counts: Sequence[CompiledCount],
+                      ret: Submission) -> list[Fact]:
+    """Per unit and reconciled column: how many ledger rows count into it, and the return's figure."""
+    by_unit: dict[str, list[Fact]] = {}
+    for f in row_facts:
+        by_unit.setdefault(f.unit or "", []).append(f)
+    ret_rows = {clean_unit_name(r.unit): r for r in ret.rows if not r.is_total}
+    units = list(dict.fromkeys([*ret_rows, *(u for u in by_unit if u)]))
+    out = []
+    for unit in units:
+        row = ret_rows.get(unit)
+        for c in counts:
+            n = sum(1 for f in by_unit.get(unit, []) if holds(c.condition, f.data))
+            cell = row.cells.get(c.indicator) if row is not None else None
+            value = None
+            if cell is not None and cell.status != "unreadable":
+                value = 0 if cell.status == "blank" else cell.value
+            data = {"unit": unit, "field": c.indicator, "label": c.label, "ledger_count": n,
+                    "return_value": value, "in_return": row is not None}
+            refs = [cell.ref] if cell is not None and cell.ref is not None else []
+            out.append(Fact("ledger_unit", {k: v for k, v in data.items() if v is not None}, unit, refs))
+    return out

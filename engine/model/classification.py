@@ -1,0 +1,75 @@
+"""What ``hazcheck classify`` (and the ledger audit) says about one finding.
+
+Plain pydantic models: the JSON report is their dump, the table reporter reads them, and the
+ledger audit turns them into derived facts. Nothing here knows how the verdict was reached.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Verdict = Literal["重大", "一般", "待确认"]
+LeafState = Literal["成立", "不成立", "未记录"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ConditionState(Out):
+    """One elementary condition of an item and how it came out on this finding."""
+
+    condition: str  # 积水 为 是；水封最高封堵煤气压力 < 30 kPa
+    state: LeafState
+    recorded: str | None = None  # the value recorded for the fact(s) it reads, 未记录 if none
+
+
+class ItemResult(Out):
+    """An item cited for a finding: matched, nearest miss, or undecided for want of facts."""
+
+    standard: str  # standard id
+    number: str  # 文号
+    ref: str
+    family: str
+    summary: str
+    verified: bool
+    note: str | None = None
+    conditions: tuple[ConditionState, ...] = ()
+    missing: tuple[str, ...] = ()  # names of facts that would settle it
+    score: float = 0.0  # nearness for misses; matched words for text candidates
+    words: tuple[str, ...] = ()  # text mode: the mentions found in the text
+
+
+class StandardUsed(Out):
+    id: str
+    title: str
+    number: str
+    effective_from: str
+    effective_to: str | None
+    role: Literal["本行业标准", "优先适用", "未指定行业"]
+    reason: str | None = None
+    coverage: Literal["complete", "partial"]
+    missing_items: tuple[str, ...] = ()
+
+
+class Classification(Out):
+    """The answer for one finding."""
+
+    verdict: Verdict
+    needs_confirmation: bool
+    reasons: tuple[str, ...]  # why this verdict, in order
+    date: str
+    sector: str | None
+    facts: dict[str, str]  # 中文名 -> value as written back (是/否, 29.5 kPa …)
+    standards: tuple[StandardUsed, ...]
+    matches: tuple[ItemResult, ...] = ()
+    undecided: tuple[ItemResult, ...] = ()
+    nearest: tuple[ItemResult, ...] = ()
+    candidates: tuple[ItemResult, ...] = ()  # text mode only
+    text: str | None = None
+
+    @property
+    def matched_refs(self) -> tuple[str, ...]:
+        return tuple(f"{m.standard} {m.ref}" for m in self.matches)

@@ -1,0 +1,140 @@
+"""Read a hazard ledger (.xlsx, .csv, .json, .yaml) into raw rows keyed by the form's fields.
+
+The header row is found by its column names (label, aliases or key, ignoring spaces, line
+breaks and a bracketed unit such as （万元）); the first sheet with such a row is the ledger.
+Values are kept as read: typing them (dates, 是/否, facts) is the next stage's job, and a
+value that cannot be typed becomes a finding there, not a lost row.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InputError
+from engine.model.ledger import Ledger, LedgerForm, LedgerRow
+from engine.model.records import CellRef
+from engine.read.grid import Grid, is_empty, load_csv, load_xlsx
+from engine.read.structured import parse_document
+
+_BRACKET = re.compile(r"[（(][^）)]*[）)]$")
+_HEADER_ROWS = 15
+
+
+def _norm(name: object) -> str:
+    text = re.sub(r"\s+", "", str(name)).replace("\u3000", "")
+    return text
+
+
+def _names(form: LedgerForm) -> dict[str, str]:
+    out = {}
+    for f in form.fields:
+        for n in f.names():
+            out[_norm(n)] = f.key
+            out[_BRACKET.sub("", _norm(n))] = f.key
+    return out
+
+
+def _match(names: dict[str, str], header: object) -> str | None:
+    if is_empty(header):
+        return None
+    text = _norm(header)
+    return names.get(text) or names.get(_BRACKET.sub("", text))
+
+
+def _header(grid: Grid, form: LedgerForm) -> tuple[int, dict[int, str]] | None:
+    names = _names(form)
+    best: tuple[int, dict[int, str]] | None = None
+    for r in range(min(_HEADER_ROWS, len(grid.cells))):
+        cols: dict[int, str] = {}
+        for c, value in enumerate(grid.cells[r]):
+            key = _match(names, value)
+            if key and key not in cols.values():
+                cols[c] = key
+        if len(cols) >= 3 and (best is None or len(cols) > len(best[1])):
+            best = (r, cols)
+    return best
+
+
+def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
+    found = _header(grid, form)
+    if found is None:
+        return None
+    head, cols = found
+    missing = [f.label for f in form.fields if f.required and f.key not in cols.values()]
+    if missing:
+        raise InputError(f"台账缺少必需的列：{'、'.join(missing)}", file=file,
+                         line=grid.lines[head], field=missing[0],
+                         hint="表头应写明这些列；列名可用的写法见 hazcheck forms show hazard-ledger")
+    rows = []
+    for r in range(head + 1, len(grid.cells)):
+        values = grid.cells[r]
+        if all(is_empty(v) for v in values):
+            continue
+        line = grid.lines[r]
+        raw: dict[str, object] = {}
+        cells: dict[str, CellRef] = {}
+        for c, key in cols.items():
+            value = values[c] if c < len(values) else None
+            raw[key] = None if is_empty(value) else value
+            cells[key] = CellRef(sheet=grid.sheet, row=line, column=c + 1) if grid.source == "xlsx" \
+                else CellRef(row=line, column=c + 1)
+        rows.append(LedgerRow(line=line, raw=raw, cells=cells,
+                              ref=CellRef(sheet=grid.sheet, row=line) if grid.source == "xlsx"
+                              else CellRef(row=line)))
+    return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows))
+
+
+def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
+    if isinstance(data, dict) and "rows" in data:
+        data = data["rows"]
+    if not isinstance(data, list):
+        raise InputError("台账文件应为行的列表（或 rows: [...]）", file=file)
+    names = _names(form)
+    rows = []
+    for i, entry in enumerate(data):
+        if not isinstance(entry, dict):
+            raise InputError(f"第 {i + 1} 行应为映射（列名: 值）", file=file, line=i + 1)
+        raw: dict[str, object] = {}
+        cells: dict[str, CellRef] = {}
+        for k, v in entry.items():
+            key = _match(names, k)
+            if key is None:
+                raise InputError(f"第 {i + 1} 行：不认识的列 “{k}”", file=file, field=str(k),
+                                 hint="列名见 hazcheck forms show hazard-ledger")
+            if key == "facts" and isinstance(v, dict):
+                v = "；".join(f"{a}={b}" for a, b in v.items())
+            raw[key] = None if is_empty(v) else v
+            cells[key] = CellRef(row=i + 1, key_path=f"[{i}].{k}")
+        rows.append(LedgerRow(line=i + 1, raw=raw, cells=cells, ref=CellRef(row=i + 1, key_path=f"[{i}]")))
+    return Ledger(form_id=form.id, source=file, rows=tuple(rows))
+
+
+def looks_like_ledger(path: Path, form: LedgerForm) -> bool:
+    """Cheap check used by ``audit`` to tell a ledger from a return."""
+    try:
+        return read_ledger(path, form) is not None
+    except InputError:
+        return False
+
+
+def read_ledger(path: Path, form: LedgerForm) -> Ledger:
+    file = str(path)
+    if not path.is_file():
+        raise InputError("文件不存在", file=file)
+    suffix = path.suffix.lower()
+    if suffix in (".json", ".yaml", ".yml"):
+        return _from_document(parse_document(path, file, "json" if suffix == ".json" else "yaml"), form, file)
+    if suffix == ".csv":
+        grids = [load_csv(path, file)[0]]
+    elif suffix in (".xlsx", ".xlsm"):
+        grids = load_xlsx(path, file)
+    else:
+        raise InputError("台账应为 .xlsx、.csv、.json 或 .yaml 文件", file=file)
+    for grid in grids:
+        ledger = _from_grid(grid, form, file)
+        if ledger is not None:
+            return ledger
+    raise InputError("找不到台账表头（应有 填报单位、隐患等级、事实 等列）", file=file,
+                     hint="hazcheck forms show hazard-ledger 列出各列及其可用写法")

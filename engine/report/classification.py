@@ -1,0 +1,73 @@
+"""Reports for ``hazcheck classify``: a rich table for people, versioned JSON for programs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+
+from engine.model.classification import Classification, ItemResult
+
+SCHEMA = "hazcheck.classify/1"
+_STYLE = {"重大": "bold red", "一般": "green", "待确认": "bold yellow"}
+
+
+def render_json(results: Sequence[Classification], labels: Sequence[str]) -> str:
+    doc = {"schema": SCHEMA, "results": [
+        {"finding": label, **r.model_dump()} for label, r in zip(labels, results, strict=True)]}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _conditions(item: ItemResult, states: tuple[str, ...]) -> str:
+    return "\n".join(f"{'✓' if c.state == '成立' else ('✗' if c.state == '不成立' else '?')} {c.condition}"
+                     + (f"（记录：{c.recorded}）" if c.state != "成立" else "")
+                     for c in item.conditions if c.state in states)
+
+
+def _items(console: Console, title: str, items: Sequence[ItemResult], kind: str) -> None:
+    if not items:
+        return
+    t = Table(title=title, title_justify="left", show_lines=True)
+    t.add_column("依据", overflow="fold")
+    t.add_column("条款概括", max_width=48, overflow="fold")
+    t.add_column({"match": "成立的条件", "near": "未成立的条件", "open": "缺少的事实",
+                  "text": "描述中的词 / 需记录的事实"}[kind], max_width=56, overflow="fold")
+    for it in items:
+        basis = f"{it.number}\n{it.ref}" + ("" if it.verified else "\n（条款未核实）")
+        if kind == "match":
+            detail = _conditions(it, ("成立",))
+        elif kind == "near":
+            detail = _conditions(it, ("不成立", "未记录"))
+        elif kind == "open":
+            detail = "、".join(it.missing)
+        else:
+            detail = f"词：{'、'.join(it.words)}\n需记录：{'、'.join(it.missing)}"
+        t.add_row(basis, it.summary, detail)
+    console.print(t)
+
+
+def render_table(result: Classification, console: Console, label: str | None = None) -> None:
+    head = f"[{_STYLE[result.verdict]}]判定：{result.verdict}[/]"
+    if result.needs_confirmation:
+        head += " [yellow]（需人工确认）[/]"
+    where = f"{label}  " if label else ""
+    console.print(f"{where}{head}  日期 {result.date}  行业 {result.sector or '未指定'}")
+    for s in result.standards:
+        span = f"{s.effective_from} 起" + (f"至 {s.effective_to}" if s.effective_to else "")
+        cover = "" if s.coverage == "complete" else "，仅部分录入"
+        reason = f"：{s.reason}" if s.reason else ""
+        console.print(f"  依据标准 {s.title}（{s.number}，{span}{cover}）[dim]{s.role}{reason}[/]",
+                      highlight=False, soft_wrap=True)
+    if result.facts:
+        console.print("  事实：" + "；".join(f"{k}={v}" for k, v in result.facts.items()), highlight=False,
+                      markup=False, soft_wrap=True)
+    if result.text:
+        console.print(f"  描述：{result.text}", highlight=False, markup=False, soft_wrap=True)
+    for reason in result.reasons:
+        console.print(f"  · {reason}", highlight=False, markup=False, soft_wrap=True)
+    _items(console, "符合的条款", result.matches, "match")
+    _items(console, "尚不能判断的条款（记录缺少的事实后再判定）", result.undecided, "open")
+    _items(console, "最接近的条款", result.nearest, "near")
+    _items(console, "候选条款（按描述用词排序，需人工确认）", result.candidates, "text")

@@ -1,0 +1,157 @@
+"""The classifier's promises: cite what held, explain what failed, refuse to guess."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+
+from engine.classify.facts import FactError, parse_pairs, typed_facts
+from engine.classify.run import Classifier, FindingInput
+from engine.classify.select import UnknownSector
+from engine.evaluate.run import get_backend
+from engine.load.criteria import CriteriaSet
+
+BACKENDS = ["python", "durable"]
+DAY = date(2024, 3, 1)
+
+
+def classify(cs: CriteriaSet, facts: dict[str, Any], *, sector: str | None = "冶金", on: date = DAY,
+             backend: str = "python", text: str | None = None):
+    finding = FindingInput(typed_facts(cs, facts), on, sector, text)
+    return Classifier(cs, get_backend(backend)).classify(finding)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_major_cites_the_item_and_the_conditions_that_held(mini: CriteriaSet, backend: str) -> None:
+    r = classify(mini, {"生产期间": "是", "积水": "是", "场所": "渣坑"}, backend=backend)
+    assert r.verdict == "重大" and not r.needs_confirmation
+    assert [(m.standard, m.ref) for m in r.matches] == [("demo-2023", "第二条")]
+    held = [c.condition for c in r.matches[0].conditions]
+    assert held == ["生产期间 为 是", "积水 为 是", "场所 为 事故坑、渣坑 之一"]
+    assert all(c.state == "成立" for c in r.matches[0].conditions)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_general_shows_the_nearest_item_and_the_failed_condition(mini: CriteriaSet, backend: str) -> None:
+    r = classify(mini, {"生产期间": "是", "积水": "否", "场所": "渣坑"}, backend=backend)
+    assert r.verdict == "一般" and not r.needs_confirmation and not r.matches
+    assert [n.ref for n in r.nearest] == ["第二条"]
+    failed = [(c.condition, c.recorded) for c in r.nearest[0].conditions if c.state == "不成立"]
+    assert failed == [("积水 为 是", "否")]
+
+
+def test_threshold_is_exact(mini: CriteriaSet) -> None:
+    assert classify(mini, {"压力": 29.9}).verdict == "重大"
+    r = classify(mini, {"压力": "30 kPa"})
+    assert r.verdict == "一般"
+    assert r.nearest[0].conditions[0].recorded == "30 kPa"
+
+
+def test_a_missing_fact_makes_it_undecided_never_general(mini: CriteriaSet) -> None:
+    r = classify(mini, {"积水": "是", "场所": "事故坑"})  # 生产期间 not recorded
+    assert r.verdict == "待确认" and r.needs_confirmation
+    assert [(u.ref, u.missing) for u in r.undecided] == [("第二条", ("生产期间",))]
+    assert any("缺少 生产期间" in reason for reason in r.reasons)
+
+
+def test_only_context_recorded_is_not_general(mini: CriteriaSet) -> None:
+    r = classify(mini, {"生产期间": "是"})
+    assert r.verdict == "待确认"
+
+
+def test_unverified_item_is_major_but_needs_confirmation(mini: CriteriaSet) -> None:
+    r = classify(mini, {"场所": "休息室"})
+    assert r.verdict == "重大" and r.needs_confirmation
+    assert r.matches[0].ref == "第三条" and not r.matches[0].verified
+    assert any("未在两个以上来源核实" in reason for reason in r.reasons)
+
+
+def test_the_finding_date_picks_the_edition(mini: CriteriaSet) -> None:
+    facts = {"压力": 25}
+    new = classify(mini, facts, on=date(2023, 5, 15))
+    old = classify(mini, facts, on=date(2023, 5, 14))
+    assert new.verdict == "重大" and new.standards[0].id == "demo-2023"
+    assert old.verdict == "一般" and [s.id for s in old.standards] == ["demo-2017"]
+    assert old.nearest[0].standard == "demo-2017"
+
+
+def test_no_edition_in_force_is_undecided(mini: CriteriaSet) -> None:
+    r = classify(mini, {"压力": 10}, on=date(2016, 12, 31))
+    assert r.verdict == "待确认"
+    assert any("没有在有效期内" in reason for reason in r.reasons)
+
+
+def test_precedence_consults_the_deferred_standard_and_says_why(mini: CriteriaSet) -> None:
+    r = classify(mini, {"安全出口锁闭": "是"})
+    assert r.verdict == "重大"
+    assert [(m.standard, m.ref) for m in r.matches] == [("fire-2018", "6.1")]
+    roles = {s.id: (s.role, s.reason) for s in r.standards}
+    assert roles["demo-2023"][0] == "本行业标准"
+    assert roles["fire-2018"][0] == "优先适用" and "消防" in (roles["fire-2018"][1] or "")
+    assert any("示例火灾标准" in reason and "消防" in reason for reason in r.reasons)
+    # the gas standard it defers to is not encoded: said once, as a note
+    assert any("燃气（gas）" in reason for reason in r.reasons)
+
+
+def test_partial_standard_refuses_general_when_its_topic_is_touched(mini: CriteriaSet) -> None:
+    touched = classify(mini, {"安全出口锁闭": "否"})
+    assert touched.verdict == "待确认"
+    assert any("只录入了部分条款" in reason and "7.1" in reason for reason in touched.reasons)
+    untouched = classify(mini, {"积水": "否", "生产期间": "是", "场所": "渣坑"})
+    assert untouched.verdict == "一般"  # the partial fire standard is not about this finding
+
+
+def test_partial_standard_as_the_sector_standard(mini: CriteriaSet) -> None:
+    r = classify(mini, {"安全出口锁闭": "否"}, sector="消防")
+    assert r.verdict == "待确认"
+
+
+def test_text_ranks_candidates_and_never_decides(mini: CriteriaSet) -> None:
+    r = classify(mini, {}, text="炼钢车间渣坑内有积水")
+    assert r.verdict == "待确认" and r.needs_confirmation
+    assert r.candidates[0].ref == "第二条"
+    assert set(r.candidates[0].words) == {"渣坑", "积水"}
+    assert set(r.candidates[0].missing) == {"生产期间", "积水", "场所"}
+    nothing = classify(mini, {}, text="办公楼墙面开裂")
+    assert nothing.verdict == "待确认" and not nothing.candidates
+    assert any("没有出现" in reason for reason in nothing.reasons)
+
+
+def test_unknown_sector_names_the_known_ones(mini: CriteriaSet) -> None:
+    with pytest.raises(UnknownSector) as info:
+        classify(mini, {"积水": "是"}, sector="冶炼")
+    assert "冶炼" in str(info.value) and "冶金" in (info.value.hint or "")
+
+
+def test_without_sector_every_standard_in_force_is_consulted(mini: CriteriaSet) -> None:
+    r = classify(mini, {"安全出口锁闭": "是"}, sector=None)
+    assert r.verdict == "重大" and {s.role for s in r.standards} == {"未指定行业"}
+    assert any("未指定行业" in reason for reason in r.reasons)
+
+
+@pytest.mark.parametrize(("raw", "message"), [
+    ({"积水量": "是"}, "不认识的事实"),
+    ({"积水": "有点"}, "应为 是 或 否"),
+    ({"压力": "30 MPa"}, "kPa"),
+    ({"场所": "操场"}, "没有取值"),
+])
+def test_fact_errors_name_the_fact(mini: CriteriaSet, raw: dict[str, Any], message: str) -> None:
+    with pytest.raises(FactError, match=message) as info:
+        typed_facts(mini, raw)
+    assert info.value.name == next(iter(raw))
+
+
+def test_fact_values_as_people_write_them(mini: CriteriaSet) -> None:
+    assert typed_facts(mini, {"积水": "有", "压力": "29.5kPa", "场所": " 渣坑 ", "生产期间": None}) == {
+        "water": True, "pressure": 29.5, "place": "渣坑"}
+    assert typed_facts(mini, {"water": True, "pressure": 3}) == {"water": True, "pressure": 3}
+
+
+def test_pairs() -> None:
+    assert parse_pairs("积水=是；场所：渣坑, 压力 = 29") == {"积水": "是", "场所": "渣坑", "压力": "29"}
+    with pytest.raises(FactError):
+        parse_pairs("积水是")
+    with pytest.raises(FactError):
+        parse_pairs("积水=是；积水=否")

@@ -1,0 +1,108 @@
+"""``hazcheck classify`` and ``hazcheck audit LEDGER`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LEDGER = ROOT / "cases" / "hazard-ledger" / "district-2024-q1"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
+                          text=True, timeout=180, cwd=ROOT)
+
+
+def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 2, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    lines = [x for x in proc.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1, proc.stderr
+    return lines[0]
+
+
+def test_major_exits_1_and_cites_the_item() -> None:
+    proc = run("classify", "-s", "冶金", "-d", "2024-03-01", "-F", "生产期间=是", "-F", "积水=是",
+               "-F", "场所=事故坑")
+    assert proc.returncode == 1, proc.stderr
+    assert "判定：重大" in proc.stdout and "第四条第(二)项" in proc.stdout and "✓ 积水 为 是" in proc.stdout
+
+
+def test_general_exits_0_and_shows_what_failed() -> None:
+    proc = run("classify", "-s", "冶金", "-d", "2024-03-01", "-F", "生产期间=是；积水=否；场所=事故坑")
+    assert proc.returncode == 0, proc.stderr
+    assert "判定：一般" in proc.stdout and "✗ 积水 为 是（记录：否）" in proc.stdout
+
+
+def test_text_needs_confirmation_in_json() -> None:
+    proc = run("classify", "-s", "冶金", "--text", "炉下渣坑内有积水", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert doc["schema"] == "hazcheck.classify/1"
+    result = doc["results"][0]
+    assert result["verdict"] == "待确认" and result["needs_confirmation"] is True
+    assert result["candidates"][0]["ref"] == "第四条第(二)项"
+    assert "积水" in result["candidates"][0]["words"]
+
+
+def test_finding_file_with_several_findings(tmp_path: Path) -> None:
+    path = tmp_path / "findings.yaml"
+    path.write_text(
+        "findings:\n"
+        "  - {编号: F1, 行业: 冶金, 发现日期: 2024-03-01, 事实: {生产期间: 是, 积水: 是, 场所: 炉下渣坑}}\n"
+        "  - {编号: F2, 行业: 冶金, 发现日期: 2024-03-01, 事实: {生产期间: 是, 积水: 否, 场所: 炉下渣坑}}\n",
+        encoding="utf-8")
+    out = tmp_path / "out.json"
+    proc = run("classify", str(path), "--format", "json", "-o", str(out))
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert [(r["finding"], r["verdict"]) for r in doc["results"]] == [
+        ("第 1 条隐患（F1）", "重大"), ("第 2 条隐患（F2）", "一般")]
+
+
+def test_unknown_fact_is_one_line_with_a_suggestion() -> None:
+    line = one_error_line(run("classify", "-s", "冶金", "-F", "积水量=是"))
+    assert "积水量" in line and "积水" in line and "--fact" in line
+
+
+def test_bad_fact_in_file_names_file_finding_and_fact(tmp_path: Path) -> None:
+    path = tmp_path / "f.yaml"
+    path.write_text("行业: 冶金\n事实: {积水: 有点}\n", encoding="utf-8")
+    line = one_error_line(run("classify", str(path)))
+    assert "f.yaml" in line and "[积水]" in line and "有点" in line
+
+
+def test_unknown_sector_and_bad_date() -> None:
+    assert "冶炼" in one_error_line(run("classify", "-s", "冶炼", "-F", "积水=是"))
+    assert "--date" in one_error_line(run("classify", "-s", "冶金", "-F", "积水=是", "-d", "去年"))
+
+
+def test_nothing_to_classify() -> None:
+    assert "--fact" in one_error_line(run("classify"))
+
+
+def test_criteria_list_and_facts() -> None:
+    proc = run("criteria", "list")
+    assert proc.returncode == 0 and "gongmao-2023" in proc.stdout
+    proc = run("criteria", "facts", "积水")
+    assert proc.returncode == 0 and "积水" in proc.stdout
+
+
+def test_ledger_audit_with_return_exits_1_with_json_findings() -> None:
+    proc = run("audit", str(LEDGER / "ledger.csv"), "--return", str(LEDGER / "return.csv"),
+               "--as-of", "2024-03-31", "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    rules = {f["rule"] for f in doc["findings"]}
+    assert {"ledger-major-matches-no-item", "ledger-general-matches-item",
+            "ledger-return-count-differs"} <= rules
+    assert doc["form"] == "hazard-ledger" and doc["summary"]["reconciled_with"].endswith("return.csv")
+
+
+def test_ledger_options_only_for_ledgers() -> None:
+    ret = ROOT / "cases" / "campaign-2023-table" / "flat-keys-clean" / "return.csv"
+    assert "--return" in one_error_line(run("audit", str(ret), "--return", str(ret)))
+    assert "--annotate" in one_error_line(run("audit", str(LEDGER / "ledger.csv"), "--annotate", "x.xlsx"))
