@@ -374,7 +374,51 @@ def case_b() -> None:
     write_flat_csv(d / "return.csv", header, [["某县应急管理局", *[v[k] for k in keys]]])
 
 
+LEDGER_HEADER = ["编号", "镇街", "生产经营单位名称", "所属行业", "隐患内容", "判定事实", "隐患级别",
+                 "隐患来源", "排查日期", "责任人", "措施", "资金", "时限", "预案", "完成日期",
+                 "主要负责人销号签字", "安全总监销号签字", "是否挂牌督办", "是否处罚"]
+COAL = "煤矿类型=井工煤矿；年原煤产量=110；季度原煤产量=25；核定生产能力=100"
+
+
+def case_ledger_county() -> None:
+    """A county ledger as .xlsx: title row, other column spellings, several sectors and editions.
+
+    M1 and M2 record the same coal output; M1 is dated in the last month of 应急管理部令第4号
+    (≥ 110 % holds), M2 in the first month of 第21号 (110 % is no longer enough), so only M2 is a
+    reported 重大 that matches no item.
+    """
+    d = ROOT / "hazard-ledger" / "county-2026-xlsx"
+    d.mkdir(parents=True, exist_ok=True)
+    done = ["刘洋", "限产", 5]
+    rows = [
+        ["M1", "东山镇", "东山煤业", "煤矿", "超能力生产", COAL, "重大", "企业自查", "2026-06-30", *done,
+         "2026-07-15", "限产方案", "2026-07-10", "√", "√", "", ""],
+        ["M2", "东山镇", "东山煤业", "煤矿", "超能力生产", COAL, "重大", "企业自查", "2026-07-01", *done,
+         "2026-07-20", "限产方案", "2026-07-18", "√", "√", "", ""],
+        ["G1", "西湖街道", "西湖燃气公司", "城镇燃气", "无证经营",
+         "从事燃气经营活动=是；取得燃气经营许可证=否", "一般隐患", "部门排查", "2026-05-10", "陈静", "停业",
+         "", "2026-06-10", "", "2026-06-01", "", "", "", ""],
+        ["F1", "西湖街道", "西湖建工", "房屋市政工程", "无安全生产许可证施工",
+         "施工企业取得安全生产许可证=否",
+         "重大事故隐患", "部门排查", "2026-03-10", "周杰", "停工办证", 2, "2026-04-10", "停工预案",
+         "2026-04-01", "是", "是", "是", ""],
+        ["T1", "东山镇", "东山机械", "特种设备", "报废起重机仍在使用",
+         "特种设备种类=起重机械；特种设备仍在使用=是；设备非法或报废情形=达到报废条件", "重大", "部门排查",
+         "2026-07-05", "吴斌", "停用更换", 20, "2026-12-31", "停用方案", "", "否", "否", "否", "否"],
+    ]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "隐患台账"
+    ws.append(["某县2026年隐患排查治理台账"])
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(LEDGER_HEADER))
+    ws.append(LEDGER_HEADER)
+    for row in rows:
+        ws.append(row)
+    wb.save(d / "ledger.xlsx")
+
+
 if __name__ == "__main__":
+    case_ledger_county()
     case_a_district()
     case_a_gbk()
     case_a_flat()

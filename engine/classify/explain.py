@@ -104,6 +104,21 @@ def held_keys(expr: Expr, facts: Mapping[str, Any]) -> set[str]:
     return keys
 
 
+def live_keys(expr: Expr, facts: Mapping[str, Any]) -> set[str]:
+    """Recorded fact keys read by the parts of ``expr`` that have not failed.
+
+    An item that is still open (unknown) matters to a finding when a branch that could still
+    hold reads something the finding recorded: 年产量 110 % failed, but the quarterly branch
+    reads the same 核定生产能力 and waits for 季度产量.
+    """
+    if truth(expr, facts) is False:
+        return set()
+    if isinstance(expr, (And, Or)):
+        return set().union(*(live_keys(i, facts) for i in expr.items))
+    assert isinstance(expr, Test)
+    return {f.key for f in expr.fields() if facts.get(f.key) is not None}
+
+
 class Describer:
     """Chinese text for elementary conditions, using the vocabulary's names and units."""
 

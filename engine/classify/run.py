@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine.classify.explain import Describer, closeness, held_keys, truth
+from engine.classify.explain import Describer, closeness, held_keys, live_keys, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
 from engine.classify.text import rank
@@ -125,6 +125,13 @@ class Classifier:
         test_keys = {f.key for f in it.test_fields} - self._context
         return bool(held_keys(it.condition, data) & test_keys)
 
+    def _open(self, it: LoadedItem, data: Mapping[str, Any]) -> bool:
+        """An undecided item the finding is about: a branch still open reads a recorded fact."""
+        if it.gate is not None and truth(it.gate, data) is False:
+            return False
+        test_keys = {f.key for f in it.test_fields} - self._context
+        return bool(live_keys(it.test, data) & test_keys)
+
     def _covered(self, it: LoadedItem, data: Mapping[str, Any]) -> bool:
         """Every fact the item's deciding branch reads is recorded (and one is not context)."""
         if it.gate is not None and truth(it.gate, data) is False:
@@ -148,7 +155,7 @@ class Classifier:
             reasons.extend(self._precedence_reasons(selection.standards, matches))
         else:
             truths = [(it, truth(it.condition, data)) for it in plan.items]
-            open_items = [it for it, t in truths if t is None and self._relevant(it, data)]
+            open_items = [it for it, t in truths if t is None and self._open(it, data)]
             open_items.sort(key=lambda it: closeness(it.condition, data), reverse=True)
             undecided = tuple(self._result(it, data, missing=self.describe.missing(it.condition, data),
                                            score=closeness(it.condition, data)[0])
@@ -183,7 +190,13 @@ class Classifier:
             else:
                 verdict = "一般"
                 confirm = False
-                reasons.append("没有符合任何已录入条款；与隐患有关的条款均因已记录的事实不成立")
+                reason = "没有符合任何已录入条款；与隐患有关的条款均因已记录的事实不成立"
+                if nearest:
+                    near = nearest[0]
+                    failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
+                                            for c in near.conditions if c.state == "不成立")
+                    reason += f"（最接近的 {near.number} {near.ref}：{failed_text} 不成立）"
+                reasons.append(reason)
         candidates: tuple[ItemResult, ...] = ()
         if finding.text:
             ranked = rank(plan.items, finding.text, data)
