@@ -112,7 +112,7 @@ def _audit_ledger(catalog: Catalog, file: Path, form: LedgerForm, return_file: P
     from datetime import date as _date
 
     from engine.classify.inputs import parse_day
-    from engine.evaluate.ledger_run import audit_ledger
+    from engine.ledger.run import audit_ledger
     from engine.load.criteria import load_criteria
     from engine.paths import bundled
 

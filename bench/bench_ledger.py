@@ -19,7 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.catalog import load_catalog
 from engine.criteria_cases import find_criteria_cases, load_criteria_cases
-from engine.evaluate.ledger_run import audit_ledger
+from engine.ledger.run import audit_ledger
 from engine.load.criteria import load_criteria
 from engine.model.ledger import Ledger, LedgerRow
 from engine.model.records import CellRef

@@ -8,8 +8,8 @@ import pytest
 
 from engine.cases import compare, find_cases, load_case
 from engine.classify.inputs import parse_day
-from engine.evaluate.ledger_run import audit_ledger
 from engine.evaluate.run import audit
+from engine.ledger.run import audit_ledger
 from engine.load.criteria import load_criteria
 from engine.paths import bundled
 from engine.read import read_submission

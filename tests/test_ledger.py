@@ -11,9 +11,9 @@ from openpyxl import Workbook
 from engine.catalog import Catalog
 from engine.classify.run import Classifier
 from engine.errors import InputError
-from engine.evaluate.ledger_run import audit_ledger
 from engine.evaluate.run import get_backend
-from engine.ledger_facts import ledger_row_facts
+from engine.ledger.facts import ledger_row_facts
+from engine.ledger.run import audit_ledger
 from engine.load.criteria import CriteriaSet, load_criteria
 from engine.paths import bundled
 from engine.read.ledger import read_ledger
@@ -113,3 +113,26 @@ def test_unreadable_cells_are_kept_as_findings_not_dropped(tmp_path: Path, catal
     assert data["unreadable_count"] == 2
     assert "整改时限" in str(data["unreadable"]) and "主要负责人签字" in str(data["unreadable"])
     assert data["facts_readable"] is False and "场所" in str(data["facts_problem"])
+
+
+def test_ledger_without_facts_column_says_so_through_the_cli(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = tmp_path / "台账.csv"
+    path.write_text("序号,镇街,企业名称,隐患等级,发现方式\nA1,北湖街道,华兴,重大,企业自查\n",
+                    encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, str(root / "cli.py"), "audit", str(path)], capture_output=True,
+                          text=True, timeout=120, cwd=root)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert "缺少必需的列：事实" in proc.stderr and "台账.csv:1" in proc.stderr
+
+
+def test_unknown_sector_is_an_unreadable_cell(tmp_path: Path, catalog: Catalog,
+                                              criteria: CriteriaSet) -> None:
+    row = list(MAJOR)
+    row[3] = "冶炼"
+    data = _row_fact(tmp_path, catalog, criteria, row)
+    assert data["unreadable_count"] == 1 and "冶炼" in str(data["unreadable"])
+    assert data["facts_readable"] is True

@@ -8,8 +8,9 @@ evaluated, and turns hits into a verdict with its reasons:
   holds is still unverified, the verdict says it needs confirmation;
 * 待确认 — no item holds, but one could once a missing fact is recorded, or a standard is
   only partly encoded, or no standard was in force: a person decides;
-* 一般 — no item holds and every relevant item failed on a recorded fact; the nearest items
-  are shown with the condition that failed.
+* 一般 — no item holds, none is left open, and at least one item the finding is about failed
+  on a recorded fact; the nearest items are shown with the condition that failed. Facts that
+  touch no item's conditions are no evidence either way: 待确认.
 """
 
 from __future__ import annotations
@@ -184,9 +185,12 @@ class Classifier:
                         f" 等 {len(s.missing_items)} 项" if len(s.missing_items) > 5 else "")
                     reasons.append(f"没有符合已录入条款，但 {s.title}（{s.number}）只录入了部分条款"
                                    f"（未录入：{missing}），请人工判断")
-            elif not any(k not in self._context for k in data):
+            elif not nearest:
+                # nothing was ruled out on a recorded fact: no evidence for 一般 either
                 verdict = "待确认"
-                reasons.append("没有记录任何可以对照条款的事实")
+                recorded = any(k not in self._context for k in data)
+                reasons.append("记录的事实没有涉及任何已录入条款的判定条件，无法据此判定" if recorded
+                               else "没有记录任何可以对照条款的事实")
             else:
                 verdict = "一般"
                 confirm = False

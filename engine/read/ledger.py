@@ -112,11 +112,26 @@ def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
 
 
 def looks_like_ledger(path: Path, form: LedgerForm) -> bool:
-    """Cheap check used by ``audit`` to tell a ledger from a return."""
+    """Does the file have a ledger header (three or more ledger column names)? Used by ``audit`` to
+    tell a ledger from a return; a ledger missing a required column is still a ledger, so that
+    ``read_ledger`` can say which column is missing."""
+    suffix = path.suffix.lower()
     try:
-        return read_ledger(path, form) is not None
+        if suffix in (".json", ".yaml", ".yml"):
+            data = parse_document(path, str(path), "json" if suffix == ".json" else "yaml")
+            rows = data.get("rows") if isinstance(data, dict) else data
+            first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
+            names = _names(form)
+            return sum(1 for k in first if _match(names, k)) >= 3
+        if suffix == ".csv":
+            grids = [load_csv(path, str(path))[0]]
+        elif suffix in (".xlsx", ".xlsm"):
+            grids = load_xlsx(path, str(path))
+        else:
+            return False
     except InputError:
         return False
+    return any(_header(grid, form) is not None for grid in grids)
 
 
 def read_ledger(path: Path, form: LedgerForm) -> Ledger:

@@ -155,3 +155,9 @@ def test_pairs() -> None:
         parse_pairs("积水是")
     with pytest.raises(FactError):
         parse_pairs("积水=是；积水=否")
+
+
+def test_facts_that_touch_no_condition_are_no_evidence_for_general(mini: CriteriaSet) -> None:
+    r = classify(mini, {"燃气管道被占压": "是"})  # a fact no item of the sector standard reads
+    assert r.verdict == "待确认" and not r.nearest
+    assert any("没有涉及任何已录入条款" in reason for reason in r.reasons)

@@ -100,3 +100,11 @@ def test_items_hold_directly_as_the_cases_say(cs: CriteriaSet) -> None:
         if item.gate is not None and probe.finding.sector and "sector" not in facts:
             facts["sector"] = probe.finding.sector
         assert item.holds(facts) == probe.must_match, probe.name
+
+
+def test_every_item_fits_the_durable_backend(cs: CriteriaSet) -> None:
+    """Each item becomes one durable rule per conjunction of its condition; the backend caps that."""
+    from engine.evaluate.durable_backend import MAX_CONJUNCTS, conjuncts
+
+    sizes = {f"{sid} {it.ref}": len(conjuncts(it.condition)) for sid in cs.standards for it in cs.items(sid)}
+    assert {k: n for k, n in sizes.items() if n > MAX_CONJUNCTS} == {}

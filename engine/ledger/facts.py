@@ -94,12 +94,13 @@ def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
 
 
 def _check_sector(classifier: Classifier, r: _Row, on: date) -> None:
+    """A sector no encoded standard covers is an unreadable cell; the row is classified without it."""
     if r.sector is None:
         return
     try:
         select_standards(classifier.cs, r.sector, on)
     except UnknownSector as exc:
-        r.facts_problem = f"{exc}（{exc.hint}）" if exc.hint else str(exc)
+        r.unreadable.append(f"行业“{r.sector}”：{exc}" + (f"（{exc.hint}）" if exc.hint else ""))
         r.sector = None
 
 

@@ -9,7 +9,7 @@ from engine.classify.run import Classifier
 from engine.compile.plan import CompiledCount, Plan
 from engine.errors import EvaluationError
 from engine.evaluate.run import build_finding, get_backend
-from engine.ledger_facts import ledger_row_facts, ledger_unit_facts
+from engine.ledger.facts import ledger_row_facts, ledger_unit_facts
 from engine.load.criteria import CriteriaSet
 from engine.model.classification import Classification
 from engine.model.findings import AuditResult, Summary

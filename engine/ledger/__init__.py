@@ -1,0 +1,1 @@
+"""Hazard-ledger audits: rows classified against the criteria, then judged by the ledger rules."""
