@@ -111,12 +111,24 @@ def live_keys(expr: Expr, facts: Mapping[str, Any]) -> set[str]:
     hold reads something the finding recorded: 年产量 110 % failed, but the quarterly branch
     reads the same 核定生产能力 and waits for 季度产量.
     """
-    if truth(expr, facts) is False:
-        return set()
-    if isinstance(expr, (And, Or)):
-        return set().union(*(live_keys(i, facts) for i in expr.items))
-    assert isinstance(expr, Test)
-    return {f.key for f in expr.fields() if facts.get(f.key) is not None}
+    return _live(expr, facts)[1]
+
+
+def _live(expr: Expr, facts: Mapping[str, Any]) -> tuple[Truth, set[str]]:
+    """(Kleene truth, live recorded keys) in one pass."""
+    if isinstance(expr, Test):
+        t = truth(expr, facts)
+        return t, set() if t is False else {f.key for f in expr.fields() if facts.get(f.key) is not None}
+    assert isinstance(expr, (And, Or))
+    parts = [_live(i, facts) for i in expr.items]
+    values = [t for t, _ in parts]
+    if isinstance(expr, And):
+        t = False if False in values else (None if None in values else True)
+    else:
+        t = True if True in values else (None if None in values else False)
+    if t is False:
+        return False, set()
+    return t, set().union(*(keys for v, keys in parts if v is not False))
 
 
 class Describer:

@@ -157,18 +157,24 @@ class Classifier:
         else:
             truths = [(it, truth(it.condition, data)) for it in plan.items]
             open_items = [it for it, t in truths if t is None and self._open(it, data)]
-            open_items.sort(key=lambda it: closeness(it.condition, data), reverse=True)
+            cache: dict[int, tuple[float, int]] = {}
+
+            def near(it: LoadedItem) -> tuple[float, int]:
+                if id(it) not in cache:
+                    cache[id(it)] = closeness(it.condition, data)
+                return cache[id(it)]
+
+            open_items.sort(key=near, reverse=True)
             undecided = tuple(self._result(it, data, missing=self.describe.missing(it.condition, data),
-                                           score=closeness(it.condition, data)[0])
+                                           score=near(it)[0])
                               for it in open_items[:UNDECIDED])
             # items that partly hold come first; an item that failed on its only recorded
             # conditions (a threshold just missed) is shown when nothing partly holds
             failed_items = [it for it, t in truths if t is False]
             failed = [it for it in failed_items if self._relevant(it, data)] or [
                 it for it in failed_items if self._covered(it, data)]
-            failed.sort(key=lambda it: closeness(it.condition, data), reverse=True)
-            nearest = tuple(self._result(it, data, score=closeness(it.condition, data)[0])
-                            for it in failed[:NEAREST])
+            failed.sort(key=near, reverse=True)
+            nearest = tuple(self._result(it, data, score=near(it)[0]) for it in failed[:NEAREST])
             partial = [s for s in selection.standards if s.coverage == "partial"
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
             confirm = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Union
 
 Scalar = Union[float, int, str, bool]
@@ -85,6 +86,11 @@ class Test:
     rhs: Expr  # Const, Field or Arith over those
 
     def fields(self) -> tuple[Field, ...]:
+        """Every field the test reads (computed once: evaluation asks for it on every fact)."""
+        return self._fields
+
+    @cached_property
+    def _fields(self) -> tuple[Field, ...]:
         found = [self.field]
         stack = [self.rhs]
         while stack:
