@@ -159,6 +159,10 @@ def audit(
     """审核一份调度表或隐患台账：列出每一处前后矛盾、认定错误及其依据。"""
     try:
         catalog = load_catalog()
+        inputs = [p for p in (file, previous, return_file) if p is not None]
+        for target, flag in ((output, "--output"), (annotate, "--annotate")):
+            if target is not None and any(_same_file(target, p) for p in inputs):
+                raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
         ledger_form = _ledger_form(catalog, file, form)
         if ledger_form is not None:
             if annotate is not None or previous is not None:
@@ -169,10 +173,6 @@ def audit(
         if return_file is not None or as_of is not None:
             raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")
         kinds = _unit_kinds(unit_kind)
-        for target, flag in ((output, "--output"), (annotate, "--annotate")):
-            if target is not None and (_same_file(target, file) or
-                                       (previous is not None and _same_file(target, previous))):
-                raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
         if form is not None:

@@ -106,3 +106,15 @@ def test_ledger_options_only_for_ledgers() -> None:
     ret = ROOT / "cases" / "campaign-2023-table" / "flat-keys-clean" / "return.csv"
     assert "--return" in one_error_line(run("audit", str(ret), "--return", str(ret)))
     assert "--annotate" in one_error_line(run("audit", str(LEDGER / "ledger.csv"), "--annotate", "x.xlsx"))
+
+
+def test_ledger_output_cannot_overwrite_the_ledger_or_the_return(tmp_path: Path) -> None:
+    ledger = tmp_path / "ledger.csv"
+    ret = tmp_path / "return.csv"
+    ledger.write_bytes((LEDGER / "ledger.csv").read_bytes())
+    ret.write_bytes((LEDGER / "return.csv").read_bytes())
+    for target in (ledger, ret):
+        line = one_error_line(run("audit", str(ledger), "--return", str(ret), "-o", str(target)))
+        assert "--output" in line
+    assert ledger.read_bytes() == (LEDGER / "ledger.csv").read_bytes()
+    assert ret.read_bytes() == (LEDGER / "return.csv").read_bytes()

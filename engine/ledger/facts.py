@@ -26,12 +26,11 @@ from engine.facts import Fact
 from engine.model.classification import Classification
 from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
 from engine.model.records import Submission
-from engine.read.numbers import yes_no
+from engine.read.numbers import parse_value, yes_no
 from engine.read.text import clean_unit_name
 
 _TRUE = frozenset({"已签字", "已挂牌", "已处罚"})  # beyond engine.read.numbers.yes_no: ledger wording
 _FALSE = frozenset({"未签字", "未挂牌", "未处罚", "/", "—", "-"})
-_NUMBER = re.compile(r"^\s*[-+]?\d+(?:\.\d+)?\s*$")
 FIVE_IN_PLACE = (("responsible", "责任人"), ("measures", "措施"), ("funds", "资金"),
                  ("deadline", "时限"), ("contingency_plan", "预案"))
 
@@ -46,11 +45,10 @@ def _typed(field: LedgerField, raw: object) -> Any:
             raise ValueError(f"应为 是/否，写的是 “{raw}”")
         return answer
     if field.type == "number":
-        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-            return raw
-        if not _NUMBER.match(str(raw)):
+        value, status = parse_value(raw, "amount")  # 3, 3.5万元, １２, 1,234 as on returns
+        if status == "unreadable":
             raise ValueError(f"应为数值，写的是 “{raw}”")
-        return float(raw)  # type: ignore[arg-type]
+        return value
     if field.type == "date":
         return parse_day(raw)
     text = re.sub(r"\s+", "", str(raw)) if field.values else str(raw).strip()
