@@ -354,3 +354,14 @@ def test_engine_field_names_are_reserved(tmp_path: Path) -> None:
     facts = FACTS.replace("key: pressure", "key: seq")
     err = _error(_folder(tmp_path, STANDARD, facts))
     assert "seq" in err.one_line() and "引擎" in err.one_line()
+
+
+NOTES = Path(__file__).resolve().parents[3] / "shared" / "reference" / "criteria"
+
+
+@pytest.mark.skipif(not NOTES.is_dir(), reason="research notes (../shared) not beside the checkout")
+def test_summaries_are_our_own_words(cs: CriteriaSet) -> None:
+    """Summaries are written here, not pasted from the research notes (which quote the texts)."""
+    notes = "".join(p.read_text(encoding="utf-8") for p in NOTES.glob("*.md"))
+    pasted = [f"{sid} {it.ref}" for sid in cs.standards for it in cs.items(sid) if it.item.summary in notes]
+    assert pasted == []
