@@ -309,17 +309,67 @@ def criteria_list(
 @criteria_app.command("facts")
 def criteria_facts(
     search: Annotated[Optional[str], typer.Argument(help="只列出名称或说明中含此词的事实")] = None,
+    sector: Annotated[Optional[str], typer.Option(
+        "--sector", "-s", help="只列出该行业适用标准（含优先适用的标准）的条款用到的事实")] = None,
+    day: Annotated[Optional[str], typer.Option(
+        "--date", "-d", help="与 --sector 同用：按该日期有效的版本")] = None,
 ) -> None:
     """列出事实词表：--fact 和隐患文件中可用的事实名称、类型、取值。"""
+    from datetime import date as _date
+
+    from engine.classify.inputs import parse_day
+    from engine.classify.select import UnknownSector, select_standards
+
     cs = _criteria()
-    t = Table(title="事实词表")
+    keys: set[str] | None = None
+    if sector:
+        try:
+            on = parse_day(day) if day else _date.today()
+            ids = select_standards(cs, sector, on).ids
+        except ValueError as exc:
+            raise _fail(InputError(str(exc), field="--date")) from None
+        except UnknownSector as exc:
+            raise _fail(InputError(str(exc), field="--sector", hint=exc.hint)) from None
+        keys = {f.key for sid in ids for it in cs.items(sid) for f in it.fields}
+    t = Table(title="事实词表" + (f"（{sector}）" if sector else ""))
     for col in ("名称", "类型", "单位/取值", "说明"):
         t.add_column(col)
     kinds = {"bool": "是/否", "number": "数值", "text": "文字"}
     for f in cs.vocabulary.facts:
+        if keys is not None and f.key not in keys:
+            continue
         if search and search not in f.name and search not in f.doc and search != f.key:
             continue
         t.add_row(f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc)
+    out.print(t)
+
+
+@criteria_app.command("show")
+def criteria_show(
+    standard_id: Annotated[str, typer.Argument(help="标准 id，如 gongmao-2023（见 hazcheck criteria list）")],
+    ref: Annotated[Optional[str], typer.Argument(help="只显示这一项，如 第四条第(二)项")] = None,
+) -> None:
+    """显示一个标准的条款：编号、概括、适用条件、判定条件、核实情况。"""
+    cs = _criteria()
+    if standard_id not in cs.standards:
+        raise _fail(InputError(f"没有标准 “{standard_id}”", field="STANDARD_ID",
+                               hint=f"已录入：{'、'.join(sorted(cs.standards))}"))
+    std = cs.standard(standard_id)
+    items = [it for it in cs.items(standard_id) if ref is None or it.ref == ref]
+    if ref is not None and not items:
+        raise _fail(InputError(f"{standard_id} 没有条款 “{ref}”", field="REF"))
+    out.print(f"[bold]{std.title}[/]（{std.number}，{std.effective_from} 起"
+              + (f"至 {std.effective_to}" if std.effective_to else "") + "）", highlight=False)
+    for p in std.precedence:
+        out.print(f"  {p.topic}方面另按 {p.defer_to} 判定", highlight=False)
+    if std.coverage == "partial":
+        out.print(f"  [yellow]仅部分录入，未录入：{'、'.join(std.missing_items)}[/]", highlight=False)
+    t = Table(show_lines=True)
+    for col in ("编号", "概括", "适用于", "判定条件", "核实"):
+        t.add_column(col, overflow="fold")
+    for it in items:
+        verified = "已核实" if it.item.verified else f"未核实：{it.item.note or ''}"
+        t.add_row(it.ref, it.item.summary, it.item.applies_when or "", it.item.holds_when.strip(), verified)
     out.print(t)
 
 

@@ -100,6 +100,10 @@ def test_ledger_audit_with_return_exits_1_with_json_findings() -> None:
     assert {"ledger-major-matches-no-item", "ledger-general-matches-item",
             "ledger-return-count-differs"} <= rules
     assert doc["form"] == "hazard-ledger" and doc["summary"]["reconciled_with"].endswith("return.csv")
+    rows = {r["finding_id"]: r for r in doc["rows"]}
+    assert rows["L03"]["verdict"] == "重大" and rows["L03"]["matched"] == ["应急管理部令第10号 第五条第(二)项"]
+    assert rows["L02"]["verdict"] == "一般" and not rows["L02"]["counted_major"]
+    assert rows["L01"]["counted_major"] and rows["L09"]["verdict"] == "待确认"
 
 
 def test_ledger_options_only_for_ledgers() -> None:
@@ -118,3 +122,11 @@ def test_ledger_output_cannot_overwrite_the_ledger_or_the_return(tmp_path: Path)
         assert "--output" in line
     assert ledger.read_bytes() == (LEDGER / "ledger.csv").read_bytes()
     assert ret.read_bytes() == (LEDGER / "return.csv").read_bytes()
+
+
+def test_criteria_facts_for_a_sector_and_show_an_item() -> None:
+    proc = run("criteria", "facts", "--sector", "冶金", "--date", "2024-03-01")
+    assert proc.returncode == 0 and "积水" in proc.stdout and "年原煤产量" not in proc.stdout
+    proc = run("criteria", "show", "gongmao-2023", "第四条第(二)项")
+    assert proc.returncode == 0 and "炉下渣坑" in proc.stdout and "已核实" in proc.stdout
+    assert "gongmao-2023" in one_error_line(run("criteria", "show", "gongmao-2099"))

@@ -12,7 +12,7 @@ from engine.evaluate.run import build_finding, get_backend
 from engine.ledger.facts import ledger_row_facts, ledger_unit_facts
 from engine.load.criteria import CriteriaSet
 from engine.model.classification import Classification
-from engine.model.findings import AuditResult, Summary
+from engine.model.findings import AuditResult, RowVerdict, Summary
 from engine.model.ledger import Ledger, LedgerForm
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
@@ -40,4 +40,10 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
         counts={s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER},
         rates=[], reconciled_with=ret.source if ret is not None else None,
     )
-    return AuditResult(findings=findings, summary=summary), verdicts
+    rows = [RowVerdict(line=row.line, finding_id=str(f.data["finding_id"]), unit=f.unit,
+                       reported_level=f.data.get("reported_level"), verdict=v.verdict,
+                       needs_confirmation=v.needs_confirmation, counted_major=bool(f.data["counted_major"]),
+                       matched=[f"{m.number} {m.ref}" for m in v.matches],
+                       reason=f.data.get("verdict_reason"))
+            for row, f, v in zip(ledger.rows, row_facts, verdicts, strict=True)]
+    return AuditResult(findings=findings, summary=summary, rows=rows), verdicts

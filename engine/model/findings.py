@@ -51,9 +51,25 @@ class Summary(BaseModel):
     reconciled_with: str | None = None  # ledger audits: the return given with --return
 
 
+class RowVerdict(BaseModel):
+    """Ledger audits: how one row was classified against the criteria, for the office's own count."""
+
+    model_config = ConfigDict(frozen=True)
+    line: int
+    finding_id: str
+    unit: str | None
+    reported_level: str | None
+    verdict: str  # 重大 / 一般 / 待确认
+    needs_confirmation: bool
+    counted_major: bool
+    matched: list[str]  # 文号 + 编号 of every item that holds
+    reason: str | None
+
+
 class AuditResult(BaseModel):
     findings: list[Finding]
     summary: Summary
+    rows: list[RowVerdict] = []  # ledger audits only
 
     @property
     def has_errors(self) -> bool:

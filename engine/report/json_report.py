@@ -25,4 +25,6 @@ def render(result: AuditResult) -> str:
         "findings": [finding_dict(f) for f in result.findings],
         "summary": result.summary.model_dump(),
     }
+    if result.rows:  # ledger audits: every row's classification
+        doc["rows"] = [r.model_dump() for r in result.rows]
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"

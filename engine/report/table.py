@@ -41,6 +41,15 @@ def render(result: AuditResult, console: Console) -> None:
     console.print(f"共 {s.units} 个填报单位；{counts}。")
     if s.previous:
         console.print(f"已与上期报表比较：{s.previous}")
+    if result.rows:
+        verdicts = {v: sum(1 for r in result.rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
+        reported = sum(1 for r in result.rows if r.reported_level == "重大")
+        counted = sum(1 for r in result.rows if r.counted_major)
+        console.print(f"按判定标准：重大 {verdicts['重大']} 条，一般 {verdicts['一般']} 条，"
+                      f"待确认 {verdicts['待确认']} 条；上报重大 {reported} 条，其中可计入 {counted} 条。",
+                      highlight=False)
+    if s.reconciled_with:
+        console.print(f"已与报表核对：{s.reconciled_with}", highlight=False)
     if s.rates:
         rates = Table(title="计算得出的比率", show_header=True)
         rates.add_column("比率")
