@@ -24,11 +24,12 @@ from engine.evaluate.run import audit as run_audit
 from engine.load.criteria import CriteriaSet
 from engine.model.findings import AuditResult
 from engine.model.forms import UNIT_KINDS
-from engine.model.ledger import LedgerForm
+from engine.model.ledger import Ledger, LedgerForm
 from engine.read import read_submission
 from engine.read.ledger import looks_like_ledger, read_ledger
 from engine.report import csv_report, json_report, table
 from engine.report.annotate import annotate as write_annotated
+from engine.report.annotate_ledger import annotate_ledger
 from engine.report.atomic import write_text_atomic
 
 app = typer.Typer(help="重大事故隐患判定与报表审核工具 hazcheck", no_args_is_help=True,
@@ -107,7 +108,7 @@ def _ledger_form(catalog: Catalog, file: Path, form: str | None) -> LedgerForm |
     return None
 
 
-def _audit_ledger(catalog: Catalog, file: Path, form: LedgerForm, return_file: Path | None,
+def _audit_ledger(catalog: Catalog, ledger: Ledger, form: LedgerForm, return_file: Path | None,
                   as_of: str | None, unit_kind: list[str], backend: str) -> AuditResult:
     from datetime import date as _date
 
@@ -120,7 +121,6 @@ def _audit_ledger(catalog: Catalog, file: Path, form: LedgerForm, return_file: P
         day = parse_day(as_of) if as_of else _date.today()
     except ValueError as exc:
         raise InputError(str(exc), field="--as-of") from exc
-    ledger = read_ledger(file, form)
     ret = None
     if return_file is not None:
         if form.reconcile is None:
@@ -164,17 +164,22 @@ def audit(
             if target is not None and any(_same_file(target, p) for p in inputs):
                 raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
         ledger_form = _ledger_form(catalog, file, form)
+        if annotate is not None and annotate.suffix.lower() != ".xlsx":
+            raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
         if ledger_form is not None:
-            if annotate is not None or previous is not None:
-                raise InputError("审核台账时不支持 --annotate 和 --previous", field="--annotate/--previous")
-            result = _audit_ledger(catalog, file, ledger_form, return_file, as_of, unit_kind, backend.value)
+            if previous is not None:
+                raise InputError("审核台账时不用 --previous（与报表核对请用 --return）", field="--previous")
+            ledger = read_ledger(file, ledger_form)
+            result = _audit_ledger(catalog, ledger, ledger_form, return_file, as_of, unit_kind,
+                                   backend.value)
             _emit(result, fmt, output)
+            if annotate is not None:
+                annotate_ledger(result, ledger, ledger_form, annotate)
+                err.print(f"已写出标注文件：{annotate}", highlight=False)
             raise typer.Exit(1 if result.has_errors else 0)
         if return_file is not None or as_of is not None:
             raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")
         kinds = _unit_kinds(unit_kind)
-        if annotate is not None and annotate.suffix.lower() != ".xlsx":
-            raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
         if form is not None:
             catalog.form(form)
         sub = read_submission(file, catalog.forms, form_id=form, unit_kinds=kinds, unit=unit)

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from openpyxl import load_workbook
+
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "cases" / "hazard-ledger" / "district-2024-q1"
 
@@ -101,7 +104,8 @@ def test_ledger_audit_with_return_exits_1_with_json_findings() -> None:
             "ledger-return-count-differs"} <= rules
     assert doc["form"] == "hazard-ledger" and doc["summary"]["reconciled_with"].endswith("return.csv")
     rows = {r["finding_id"]: r for r in doc["rows"]}
-    assert rows["L03"]["verdict"] == "重大" and rows["L03"]["matched"] == ["应急管理部令第10号 第五条第(二)项"]
+    assert rows["L03"]["verdict"] == "重大"
+    assert rows["L03"]["matched"] == ["应急管理部令第10号 第五条第(二)项"]
     assert rows["L02"]["verdict"] == "一般" and not rows["L02"]["counted_major"]
     assert rows["L01"]["counted_major"] and rows["L09"]["verdict"] == "待确认"
 
@@ -109,7 +113,29 @@ def test_ledger_audit_with_return_exits_1_with_json_findings() -> None:
 def test_ledger_options_only_for_ledgers() -> None:
     ret = ROOT / "cases" / "campaign-2023-table" / "flat-keys-clean" / "return.csv"
     assert "--return" in one_error_line(run("audit", str(ret), "--return", str(ret)))
-    assert "--annotate" in one_error_line(run("audit", str(LEDGER / "ledger.csv"), "--annotate", "x.xlsx"))
+    ret2 = LEDGER / "return.csv"
+    assert "--previous" in one_error_line(run("audit", str(LEDGER / "ledger.csv"), "--previous", str(ret2)))
+
+
+@pytest.mark.parametrize("source", [LEDGER / "ledger.csv",
+                                    ROOT / "cases" / "hazard-ledger" / "county-2026-xlsx" / "ledger.xlsx"])
+def test_annotated_ledger_adds_verdict_and_findings_columns(tmp_path: Path, source: Path) -> None:
+    out = tmp_path / "标注.xlsx"
+    before = source.read_bytes()
+    proc = run("audit", str(source), "--as-of", "2026-07-31", "--annotate", str(out))
+    assert proc.returncode == 1, proc.stderr
+    assert source.read_bytes() == before
+    wb = load_workbook(out)
+    ws = wb[wb.sheetnames[0]]
+    header_row = next(r for r in ws.iter_rows() if any(c.value == "判定结果" for c in r))
+    cols = {c.value: c.column for c in header_row}
+    verdicts = [ws.cell(r, cols["判定结果"]).value for r in range(header_row[0].row + 1, ws.max_row + 1)]
+    assert any(v and v.startswith("重大：") for v in verdicts)
+    notes = [ws.cell(r, cols["审核意见"]) for r in range(header_row[0].row + 1, ws.max_row + 1)]
+    flagged = [c for c in notes if c.value]
+    assert flagged and all(c.fill.fgColor.rgb.endswith(("FFC7CE", "FFEB9C")) for c in flagged)
+    assert all(c.comment is not None for c in flagged)
+    assert "审核结果" in wb.sheetnames
 
 
 def test_ledger_output_cannot_overwrite_the_ledger_or_the_return(tmp_path: Path) -> None:

@@ -71,15 +71,20 @@ def annotate(result: AuditResult, sub: Submission, form: Form, out: Path) -> Non
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.message}" for f in findings)
         cell.comment = Comment(text, "hazcheck", width=360, height=40 + 40 * len(findings))
+    write_result_sheet(wb, [(f, ";".join(r.a1() for r in _targets(f, sub, where, default_sheet)))
+                            for f in result.findings], "单元格")
+    write_atomic(out, lambda p: wb.save(p))
+
+
+def write_result_sheet(wb: Workbook, findings: list[tuple[Finding, str]], where_title: str) -> None:
+    """The 审核结果 sheet: one line per finding, with where it points (replaced if it exists)."""
     if RESULT_SHEET in wb.sheetnames:
         del wb[RESULT_SHEET]
     ws = wb.create_sheet(RESULT_SHEET)
-    ws.append(["单位", "级别", "规则", "问题", "依据", "单元格"])
+    ws.append(["单位", "级别", "规则", "问题", "依据", where_title])
     for c in ws[1]:
         c.font = Font(bold=True)
-    for f in result.findings:
-        refs = ";".join(r.a1() for r in _targets(f, sub, where, default_sheet))
-        ws.append([f.unit or "", SEVERITY_LABEL[f.severity], f.rule, f.message, f.basis, refs])
-    for col, width in zip("ABCDEF", (18, 6, 28, 70, 40, 16), strict=True):
+    for f, where in findings:
+        ws.append([f.unit or "", SEVERITY_LABEL[f.severity], f.rule, f.message, f.basis, where])
+    for col, width in zip("ABCDEF", (18, 6, 34, 70, 40, 16), strict=True):
         ws.column_dimensions[col].width = width
-    write_atomic(out, lambda p: wb.save(p))
