@@ -1,4 +1,4 @@
-# hazcheck: `make demo` audits a bundled sample return; `make test` runs the whole suite.
+# hazcheck: `make demo` audits a sample return, classifies a finding and audits a sample ledger; `make test` runs the whole suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
