@@ -48,18 +48,27 @@ def _one_of(expr: Expr) -> OneOf | None:
     return None
 
 
+def _combine(expr: And | Or, values: list[Truth]) -> Truth:
+    """Kleene and/or: one False decides an and, one True decides an or; else unknown wins."""
+    decisive = isinstance(expr, Or)
+    if decisive in values:
+        return decisive
+    return None if None in values else not decisive
+
+
 def truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
     """Kleene truth of a normalized condition: None when unrecorded facts leave it open."""
-    if isinstance(expr, And):
-        values = [truth(i, facts) for i in expr.items]
-        return False if False in values else (None if None in values else True)
-    if isinstance(expr, Or):
-        values = [truth(i, facts) for i in expr.items]
-        return True if True in values else (None if None in values else False)
+    if isinstance(expr, (And, Or)):
+        return _combine(expr, [truth(i, facts) for i in expr.items])
     assert isinstance(expr, Test)
     if any(facts.get(f.key) is None for f in expr.fields()):
         return None
     return holds(expr, facts)
+
+
+def ruled_out(gate: Expr | None, facts: Mapping[str, Any]) -> bool:
+    """An item's gate (sector, enterprise type) fails on what was recorded: the item cannot apply."""
+    return gate is not None and truth(gate, facts) is False
 
 
 def _leaf_truth(leaf: Leaf, facts: Mapping[str, Any]) -> Truth:
@@ -121,11 +130,7 @@ def _live(expr: Expr, facts: Mapping[str, Any]) -> tuple[Truth, set[str]]:
         return t, set() if t is False else {f.key for f in expr.fields() if facts.get(f.key) is not None}
     assert isinstance(expr, (And, Or))
     parts = [_live(i, facts) for i in expr.items]
-    values = [t for t, _ in parts]
-    if isinstance(expr, And):
-        t = False if False in values else (None if None in values else True)
-    else:
-        t = True if True in values else (None if None in values else False)
+    t = _combine(expr, [v for v, _ in parts])
     if t is False:
         return False, set()
     return t, set().union(*(keys for v, keys in parts if v is not False))

@@ -8,12 +8,11 @@ fact, never a silently dropped fact: a dropped fact could turn a major hazard in
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from engine.load.criteria import CriteriaSet
+from engine.load.criteria import CriteriaSet, value_hint
 from engine.model.criteria import Fact
 from engine.read.numbers import yes_no
 
@@ -35,10 +34,8 @@ class FactError(ValueError):
 def _fact(cs: CriteriaSet, name: str) -> Fact:
     fact = cs.vocabulary.get(name.strip())
     if fact is None:
-        names = [f.name for f in cs.vocabulary.facts]
-        near = difflib.get_close_matches(name.strip(), names, n=3, cutoff=0.5)
-        near += [n for n in names if n not in near and name.strip() and name.strip() in n][: 3 - len(near)]
-        hint = f"是否指：{'、'.join(near)}" if near else "hazcheck facts 列出全部事实名称"
+        near = cs.resolver.near(name)
+        hint = f"是否指：{'、'.join(near)}" if near else "hazcheck criteria facts 列出全部事实名称"
         raise FactError(name, f"不认识的事实 “{name}”", hint)
     return fact
 
@@ -62,9 +59,7 @@ def parse_value(fact: Fact, raw: Any) -> bool | float | int | str:
         return int(value) if value.is_integer() else value
     text = str(raw).strip()
     if fact.values and text not in fact.values:
-        near = difflib.get_close_matches(text, fact.values, n=3, cutoff=0.3)
-        hint = f"是否指：{'、'.join(near)}" if near else f"可选：{'、'.join(fact.values)}"
-        raise FactError(fact.name, f"“{fact.name}” 没有取值 “{text}”", hint)
+        raise FactError(fact.name, f"“{fact.name}” 没有取值 “{text}”", value_hint(fact, text))
     return text
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine.classify.explain import Describer, closeness, held_keys, live_keys, truth
+from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
 from engine.classify.text import rank
@@ -121,21 +121,21 @@ class Classifier:
         Only such items can be "undecided" or "nearest": an item the finding merely shares a
         fact with (a place that is not one of the item's places) says nothing about it.
         """
-        if it.gate is not None and truth(it.gate, data) is False:
+        if ruled_out(it.gate, data):
             return False  # another sector's or enterprise type's article
         test_keys = {f.key for f in it.test_fields} - self._context
         return bool(held_keys(it.condition, data) & test_keys)
 
     def _open(self, it: LoadedItem, data: Mapping[str, Any]) -> bool:
         """An undecided item the finding is about: a branch still open reads a recorded fact."""
-        if it.gate is not None and truth(it.gate, data) is False:
+        if ruled_out(it.gate, data):
             return False
         test_keys = {f.key for f in it.test_fields} - self._context
         return bool(live_keys(it.test, data) & test_keys)
 
     def _covered(self, it: LoadedItem, data: Mapping[str, Any]) -> bool:
         """Every fact the item's deciding branch reads is recorded (and one is not context)."""
-        if it.gate is not None and truth(it.gate, data) is False:
+        if ruled_out(it.gate, data):
             return False
         keys = {f.key for f in it.test_fields} - self._context
         return bool(keys & data.keys()) and not self.describe.missing(it.condition, data)

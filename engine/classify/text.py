@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.classify.explain import truth
+from engine.classify.explain import ruled_out
 from engine.load.criteria import LoadedItem
 
 _SPACE = re.compile(r"\s+")
@@ -41,7 +41,7 @@ def rank(items: Iterable[LoadedItem], text: str, context: Mapping[str, Any],
     A word weighs its length times how rare it is among the candidates' mentions (a word every
     item of an article lists, such as 粉尘涉爆, says less than 泄爆, which one item lists).
     """
-    pool = [it for it in items if it.gate is None or truth(it.gate, context) is not False]
+    pool = [it for it in items if not ruled_out(it.gate, context)]
     df = Counter(m for it in pool for m in set(it.item.mentions))
     scored = []
     for it in pool:

@@ -83,10 +83,16 @@ class FactResolver:
         f = self.fact(name)
         return Field(f.key, f.type)
 
-    def _suggest(self, name: str) -> str:
+    def near(self, name: str) -> list[str]:
+        """Up to three fact names close to ``name`` (spelling, or one containing the other)."""
+        name = name.strip()
         names = [f.name for f in self.vocabulary.facts]
         near = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
-        near += [n for n in names if n not in near and (name in n or n in name)][: 3 - len(near)]
+        contained = [n for n in names if n not in near and name and (name in n or n in name)]
+        return near + contained[: 3 - len(near)]
+
+    def _suggest(self, name: str) -> str:
+        near = self.near(name)
         if near:
             return f"是否指：{'、'.join(near)}"
         return f"请先在 criteria/{FACTS_DIR}/ 的词表文件中登记该事实（key、name、type），或改用已有的事实"
@@ -105,9 +111,13 @@ class FactResolver:
         assert isinstance(tree, Test)
         fact = self._facts[tree.field.key]
         if fact.values and isinstance(tree.rhs, Const) and tree.rhs.value not in fact.values:
-            near = difflib.get_close_matches(str(tree.rhs.value), fact.values, n=3, cutoff=0.3)
-            hint = f"是否指：{'、'.join(near)}" if near else f"允许的取值：{'、'.join(fact.values)}"
-            raise BadValue(f"“{fact.name}” 没有取值 “{tree.rhs.value}”", hint)
+            raise BadValue(f"“{fact.name}” 没有取值 “{tree.rhs.value}”", value_hint(fact, tree.rhs.value))
+
+
+def value_hint(fact: Fact, value: object) -> str:
+    """For a text value the fact does not allow: the closest allowed values, or all of them."""
+    near = difflib.get_close_matches(str(value), fact.values, n=3, cutoff=0.3)
+    return f"是否指：{'、'.join(near)}" if near else f"允许的取值：{'、'.join(fact.values)}"
 
 
 def _compile_at(doc: Located, resolver: FactResolver, path: tuple[Any, ...], text: str,
