@@ -26,7 +26,7 @@ from engine.model.findings import AuditResult
 from engine.model.forms import UNIT_KINDS
 from engine.model.ledger import Ledger, LedgerForm
 from engine.read import read_submission
-from engine.read.ledger import looks_like_ledger, read_ledger
+from engine.read.ledger import detect_ledger, read_ledger
 from engine.report import csv_report, json_report, table
 from engine.report.annotate import annotate as write_annotated
 from engine.report.annotate_ledger import annotate_ledger
@@ -98,14 +98,12 @@ def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
         sys.stdout.write(text)
 
 
-def _ledger_form(catalog: Catalog, file: Path, form: str | None) -> LedgerForm | None:
-    """The ledger form if ``--form`` names one, or if no form is given and the file has a ledger header."""
+def _ledger(catalog: Catalog, file: Path, form: str | None) -> Ledger | None:
+    """The file as a ledger if ``--form`` names a ledger form, or if no form is given and the file
+    has a ledger header; None for a return."""
     if form is not None:
-        return catalog.ledgers.get(form)
-    for ledger in catalog.ledgers.values():
-        if looks_like_ledger(file, ledger):
-            return ledger
-    return None
+        return read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers else None
+    return detect_ledger(file, catalog.ledgers.values())
 
 
 def _audit_ledger(catalog: Catalog, ledger: Ledger, form: LedgerForm, return_file: Path | None,
@@ -163,13 +161,13 @@ def audit(
         for target, flag in ((output, "--output"), (annotate, "--annotate")):
             if target is not None and any(_same_file(target, p) for p in inputs):
                 raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
-        ledger_form = _ledger_form(catalog, file, form)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
-        if ledger_form is not None:
+        ledger = _ledger(catalog, file, form)
+        if ledger is not None:
+            ledger_form = catalog.ledger(ledger.form_id)
             if previous is not None:
                 raise InputError("审核台账时不用 --previous（与报表核对请用 --return）", field="--previous")
-            ledger = read_ledger(file, ledger_form)
             result = _audit_ledger(catalog, ledger, ledger_form, return_file, as_of, unit_kind,
                                    backend.value)
             _emit(result, fmt, output)

@@ -9,6 +9,7 @@ value that cannot be typed becomes a finding there, not a lost row.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -111,45 +112,69 @@ def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
     return Ledger(form_id=form.id, source=file, rows=tuple(rows))
 
 
-def looks_like_ledger(path: Path, form: LedgerForm) -> bool:
-    """Does the file have a ledger header (three or more ledger column names)? Used by ``audit`` to
-    tell a ledger from a return; a ledger missing a required column is still a ledger, so that
-    ``read_ledger`` can say which column is missing."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in (".json", ".yaml", ".yml"):
-            data = parse_document(path, str(path), "json" if suffix == ".json" else "yaml")
-            rows = data.get("rows") if isinstance(data, dict) else data
-            first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
-            names = _names(form)
-            return sum(1 for k in first if _match(names, k)) >= 3
-        if suffix == ".csv":
-            grids = [load_csv(path, str(path))[0]]
-        elif suffix in (".xlsx", ".xlsm"):
-            grids = load_xlsx(path, str(path))
-        else:
-            return False
-    except InputError:
-        return False
-    return any(_header(grid, form) is not None for grid in grids)
+Loaded = Any | list[Grid]  # a parsed json/yaml document, or the sheets of a csv/xlsx file
 
 
-def read_ledger(path: Path, form: LedgerForm) -> Ledger:
+def _load(path: Path) -> Loaded:
+    """The file parsed once: a json/yaml document, or its sheets as grids."""
     file = str(path)
     if not path.is_file():
         raise InputError("文件不存在", file=file)
     suffix = path.suffix.lower()
     if suffix in (".json", ".yaml", ".yml"):
-        return _from_document(parse_document(path, file, "json" if suffix == ".json" else "yaml"), form, file)
+        return parse_document(path, file, "json" if suffix == ".json" else "yaml")
     if suffix == ".csv":
-        grids = [load_csv(path, file)[0]]
-    elif suffix in (".xlsx", ".xlsm"):
-        grids = load_xlsx(path, file)
-    else:
-        raise InputError("台账应为 .xlsx、.csv、.json 或 .yaml 文件", file=file)
-    for grid in grids:
-        ledger = _from_grid(grid, form, file)
+        return [load_csv(path, file)[0]]
+    if suffix in (".xlsx", ".xlsm"):
+        return load_xlsx(path, file)
+    raise InputError("台账应为 .xlsx、.csv、.json 或 .yaml 文件", file=file)
+
+
+def _is_grids(loaded: Loaded) -> bool:
+    return isinstance(loaded, list) and all(isinstance(g, Grid) for g in loaded) and bool(loaded)
+
+
+def _ledger_from(loaded: Loaded, form: LedgerForm, file: str) -> Ledger | None:
+    """The ledger if ``loaded`` has a header of ``form`` (three or more of its column names)."""
+    if _is_grids(loaded):
+        for grid in loaded:
+            ledger = _from_grid(grid, form, file)
+            if ledger is not None:
+                return ledger
+        return None
+    rows = loaded.get("rows") if isinstance(loaded, dict) else loaded
+    first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
+    names = _names(form)
+    if sum(1 for k in first if _match(names, k)) < 3:
+        return None
+    return _from_document(loaded, form, file)
+
+
+def detect_ledger(path: Path, forms: Iterable[LedgerForm]) -> Ledger | None:
+    """The file read as the first ledger form whose header it has, or None (not a ledger).
+
+    Used by ``audit`` to tell a ledger from a return, reading the file once. A file that
+    cannot be loaded is left to the return reader to report; a ledger header missing a
+    required column is still a ledger, and the error says which column is missing.
+    """
+    try:
+        loaded = _load(path)
+    except InputError:
+        return None
+    for form in forms:
+        ledger = _ledger_from(loaded, form, str(path))
         if ledger is not None:
             return ledger
-    raise InputError("找不到台账表头（应有 填报单位、隐患等级、事实 等列）", file=file,
-                     hint="hazcheck forms show hazard-ledger 列出各列及其可用写法")
+    return None
+
+
+def read_ledger(path: Path, form: LedgerForm) -> Ledger:
+    """The file read as ``form`` (named with ``--form``): every json/yaml column must be known."""
+    loaded = _load(path)
+    if not _is_grids(loaded):
+        return _from_document(loaded, form, str(path))
+    ledger = _ledger_from(loaded, form, str(path))
+    if ledger is None:
+        raise InputError("找不到台账表头（应有 填报单位、隐患等级、事实 等列）", file=str(path),
+                         hint="hazcheck forms show hazard-ledger 列出各列及其可用写法")
+    return ledger
