@@ -91,14 +91,24 @@ def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
     return _Row(row, values, unreadable, facts, problem, sector)
 
 
-def _check_sector(classifier: Classifier, r: _Row, on: date) -> None:
-    """A sector no encoded standard covers is an unreadable cell; the row is classified without it."""
+def _check_sector(classifier: Classifier, r: _Row, on: date,
+                  seen: dict[tuple[str, date], str | None]) -> None:
+    """A sector no encoded standard covers is an unreadable cell; the row is classified without it.
+
+    ``seen`` remembers the answer per (sector, date): a ledger repeats a handful of both.
+    """
     if r.sector is None:
         return
-    try:
-        select_standards(classifier.cs, r.sector, on)
-    except UnknownSector as exc:
-        r.unreadable.append(f"行业“{r.sector}”：{exc}" + (f"（{exc.hint}）" if exc.hint else ""))
+    key = (r.sector, on)
+    if key not in seen:
+        try:
+            select_standards(classifier.cs, r.sector, on)
+            seen[key] = None
+        except UnknownSector as exc:
+            seen[key] = f"{exc}（{exc.hint}）" if exc.hint else str(exc)
+    problem = seen[key]
+    if problem is not None:
+        r.unreadable.append(f"行业“{r.sector}”：{problem}")
         r.sector = None
 
 
@@ -106,9 +116,10 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
                      as_of: date) -> tuple[list[Fact], list[Classification]]:
     rows = [_read_row(row, form, classifier) for row in ledger.rows]
     inputs = []
+    seen: dict[tuple[str, date], str | None] = {}
     for r in rows:
         on = r.values.get("found_date") or as_of
-        _check_sector(classifier, r, on)
+        _check_sector(classifier, r, on, seen)
         inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行"))
     results = classifier.classify_many(inputs)
     facts = []
