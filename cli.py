@@ -113,7 +113,6 @@ def _audit_ledger(catalog: Catalog, ledger: Ledger, form: LedgerForm, return_fil
     from engine.classify.inputs import parse_day
     from engine.ledger.run import audit_ledger
     from engine.load.criteria import load_criteria
-    from engine.paths import bundled
 
     try:
         day = parse_day(as_of) if as_of else _date.today()
@@ -125,7 +124,7 @@ def _audit_ledger(catalog: Catalog, ledger: Ledger, form: LedgerForm, return_fil
             raise InputError(f"台账表单 {form.id} 没有定义与报表的核对（reconcile）", field="--return")
         ret = read_submission(return_file, catalog.forms, form_id=form.reconcile.form,
                               unit_kinds=_unit_kinds(unit_kind))
-    cs = load_criteria(bundled("criteria"))
+    cs = load_criteria()
     result, _ = audit_ledger(ledger, catalog.plan(form.id), cs, as_of=day, counts=catalog.counts(form.id),
                              ret=ret, backend=backend)
     return result
@@ -224,7 +223,6 @@ def classify(
     from engine.classify.select import UnknownSector
     from engine.evaluate.run import get_backend
     from engine.load.criteria import load_criteria
-    from engine.paths import bundled
     from engine.read.finding import RawFinding, read_findings
     from engine.report.classification import render_json, render_table
 
@@ -235,7 +233,7 @@ def classify(
             raise InputError("隐患文件与 --fact/--text 只能二选一", field="--fact")
         if output is not None and file is not None and _same_file(output, file):
             raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
-        cs = load_criteria(bundled("criteria"))
+        cs = load_criteria()
         try:
             default_day = parse_day(day) if day else _date.today()
         except ValueError as exc:
@@ -281,10 +279,9 @@ def classify(
 
 def _criteria() -> CriteriaSet:
     from engine.load.criteria import load_criteria
-    from engine.paths import bundled
 
     try:
-        return load_criteria(bundled("criteria"))
+        return load_criteria()
     except HazcheckError as exc:
         raise _fail(exc) from None
 

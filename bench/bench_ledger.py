@@ -62,7 +62,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2)
     args = ap.parse_args()
     catalog = load_catalog()
-    cs = load_criteria(bundled("criteria"))
+    cs = load_criteria()
     ledger = synthetic(args.rows)
     plan = catalog.plan(FORM)
     results = {}

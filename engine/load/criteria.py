@@ -36,6 +36,7 @@ from engine.model.criteria import (
     duplicate_refs,
     parse_iso_date,
 )
+from engine.paths import bundled
 
 FACTS_DIR = "facts"
 
@@ -358,8 +359,10 @@ def _check_editions(standards: dict[str, LoadedStandard]) -> None:
                                     f"旧版的 effective_to 应早于 {cur.standard.effective_from}")
 
 
-def load_criteria(folder: Path) -> CriteriaSet:
-    """The vocabulary in ``folder/facts/*.yaml`` and every standard in ``folder/*.yaml``."""
+def load_criteria(folder: Path | None = None) -> CriteriaSet:
+    """The vocabulary in ``folder/facts/*.yaml`` and every standard in ``folder/*.yaml``
+    (default: the bundled ``criteria/``)."""
+    folder = folder or bundled("criteria")
     facts_paths = sorted((folder / FACTS_DIR).glob("*.yaml"))
     if not facts_paths:
         raise RuleFileError(f"缺少事实词表：{FACTS_DIR}/ 下没有 .yaml 文件", file=str(folder))
