@@ -119,7 +119,7 @@ class DurableBackend:
 
     def __init__(self) -> None:
         self._host = _SyncHost()
-        self._compiled: dict[str, list[tuple[str, str, list[int]]]] = {}
+        self._compiled: dict[str, list[tuple[str, str]]] = {}
         self._sink: list[Hit] = []
         self._sessions = itertools.count()
 
@@ -131,8 +131,8 @@ class DurableBackend:
 
         return act
 
-    def _rulesets(self, plan: RuleSource) -> list[tuple[str, str, list[int]]]:
-        """(ruleset name, fact kind, rule indices) for the source, registering it on first use."""
+    def _rulesets(self, plan: RuleSource) -> list[tuple[str, str]]:
+        """(ruleset name, fact kind) for the source, registering it on first use."""
         if plan.digest in self._compiled:
             return self._compiled[plan.digest]
         out = []
@@ -152,7 +152,7 @@ class DurableBackend:
                     self._host.register_rulesets({name: definition})
                 except Exception as exc:  # a rule durable cannot compile: never run without it
                     raise EvaluationError(f"规则引擎无法编译规则集 {name}：{exc}") from exc
-                out.append((name, kind, sorted({i for i, _ in chunk})))
+                out.append((name, kind))
         self._compiled[plan.digest] = out
         return out
 
@@ -175,9 +175,9 @@ class DurableBackend:
         """Every (rule, fact) pair that fired, and the number of facts fully evaluated."""
         self._sink.clear()
         rulesets = self._rulesets(plan)
-        kinds_with_rules = {kind for _, kind, _ in rulesets}
+        kinds_with_rules = {kind for _, kind in rulesets}
         evaluated = sum(1 for f in facts if f.kind not in kinds_with_rules)  # nothing to run
-        for name, kind, _ in rulesets:
+        for name, kind in rulesets:
             subset = [(j, f) for j, f in enumerate(facts) if f.kind == kind]
             done = 0
             for start in range(0, len(subset), FACTS_PER_SESSION):
