@@ -109,11 +109,15 @@ class Classifier:
 
     # ------------------------------------------------------------------ verdict
 
+    def _cite(self, it: LoadedItem, **extra: Any) -> ItemResult:
+        """An item as the report cites it: standard, number, ref, paraphrase, verification."""
+        return ItemResult(standard=it.standard_id, number=self.cs.standard(it.standard_id).number, ref=it.ref,
+                          family=it.item.family, summary=it.item.summary, verified=it.item.verified,
+                          note=it.item.note, **extra)
+
     def _result(self, it: LoadedItem, data: Mapping[str, Any], **extra: Any) -> ItemResult:
-        std = self.cs.standard(it.standard_id)
-        return ItemResult(standard=it.standard_id, number=std.number, ref=it.ref, family=it.item.family,
-                          summary=it.item.summary, verified=it.item.verified, note=it.item.note,
-                          conditions=self.describe.states(it.condition, data), **extra)
+        """Cited with the state of each of its conditions on this finding."""
+        return self._cite(it, conditions=self.describe.states(it.condition, data), **extra)
 
     def _relevant(self, it: LoadedItem, data: Mapping[str, Any]) -> bool:
         """Part of the item already holds on something it is about (not just its gate or context).
@@ -210,11 +214,9 @@ class Classifier:
         candidates: tuple[ItemResult, ...] = ()
         if finding.text:
             ranked = rank(plan.items, finding.text, data)
-            candidates = tuple(ItemResult(
-                standard=it.standard_id, number=self.cs.standard(it.standard_id).number, ref=it.ref,
-                family=it.item.family, summary=it.item.summary, verified=it.item.verified, note=it.item.note,
-                words=words, score=score, missing=self.describe.missing(it.condition, data))
-                for it, words, score in ranked)
+            candidates = tuple(self._cite(it, words=words, score=score,
+                                          missing=self.describe.missing(it.condition, data))
+                               for it, words, score in ranked)
             if not finding.facts:
                 verdict, confirm, undecided, nearest = "待确认", True, (), ()
                 reasons = ["仅凭文字描述无法定论：以下候选条款按描述中出现的词排序，需人工确认；"
