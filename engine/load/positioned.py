@@ -50,8 +50,13 @@ def _dotted(path: PathKey) -> str:
     return out
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans and dates kept as text.
+# libyaml's parser (CSafeLoader) when PyYAML was built with it: it parses the criteria about
+# five times faster than the pure-Python one, with the same nodes and marks (file:line).
+_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_BASE):  # type: ignore[valid-type, misc]
+    """Safe loading with YAML 1.2 booleans and dates kept as text.
 
     YAML 1.1 reads ``on``, ``yes``, ``no`` as booleans, which would turn the rule key ``on``
     into ``True``; only ``true``/``false`` are booleans here. Dates stay ISO strings.
@@ -61,7 +66,7 @@ class _Loader(yaml.SafeLoader):
 _Loader.yaml_implicit_resolvers = {
     k: [(tag, rx) for tag, rx in v
         if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
-    for k, v in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    for k, v in _BASE.yaml_implicit_resolvers.items()
 }
 for _first in "tTfF":
     _Loader.add_implicit_resolver(
