@@ -205,7 +205,9 @@ def classify(
     fact: Annotated[list[str], typer.Option(
         "--fact", "-F", help="事实：名称=值，可重复，如 -F 积水=是 -F 场所=事故坑")] = [],  # noqa: B006
     text: Annotated[Optional[str], typer.Option(
-        "--text", "-t", help="隐患的文字描述：给出候选条款，需人工确认")] = None,
+        "--text", "-t",
+        help="隐患的文字描述：从中读出事实再判定（据描述，需人工确认）；与 --fact 同用时以 --fact 为准",
+    )] = None,
     day: Annotated[Optional[str], typer.Option(
         "--date", "-d", help="发现日期，决定适用哪一版标准；默认今天")] = None,
     fmt: Annotated[ClassifyFormat, typer.Option("--format", help="输出格式")] = ClassifyFormat.table,
@@ -332,15 +334,16 @@ def criteria_facts(
             raise _fail(InputError(str(exc), field="--sector", hint=exc.hint)) from None
         keys = {f.key for sid in ids for it in cs.items(sid) for f in it.fields}
     t = Table(title="事实词表" + (f"（{sector}）" if sector else ""))
-    for col in ("名称", "类型", "单位/取值", "说明"):
-        t.add_column(col)
+    for col in ("名称", "类型", "单位/取值", "说明", "描述中的说法"):
+        t.add_column(col, overflow="fold")
     kinds = {"bool": "是/否", "number": "数值", "text": "文字"}
     for f in cs.vocabulary.facts:
         if keys is not None and f.key not in keys:
             continue
         if search and search not in f.name and search not in f.doc and search != f.key:
             continue
-        t.add_row(f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc)
+        says = "；".join(f"{k}：{'、'.join(v)}" for k, v in f.says.items())
+        t.add_row(f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc, says)
     out.print(t)
 
 

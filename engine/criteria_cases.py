@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
-from engine.load.positioned import Located, load_yaml, validation_error
+from engine.load.positioned import Located, load_model
 from engine.model.criteria import parse_iso_date
 
 
@@ -38,11 +38,7 @@ class CriteriaCases(BaseModel):
 
 
 def load_criteria_cases(path: Path) -> tuple[CriteriaCases, Located]:
-    doc = load_yaml(path)
-    try:
-        return CriteriaCases.model_validate(doc.data), doc
-    except ValidationError as exc:
-        raise validation_error(doc, exc) from exc
+    return load_model(path, CriteriaCases)
 
 
 def find_criteria_cases(root: Path) -> list[Path]:

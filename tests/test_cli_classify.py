@@ -40,15 +40,19 @@ def test_general_exits_0_and_shows_what_failed() -> None:
     assert "判定：一般" in proc.stdout and "✗ 积水 为 是（记录：否）" in proc.stdout
 
 
-def test_text_needs_confirmation_in_json() -> None:
-    proc = run("classify", "-s", "冶金", "--text", "炉下渣坑内有积水", "--format", "json")
+def test_text_reads_facts_and_says_so_in_json() -> None:
+    proc = run("classify", "-s", "冶金", "-d", "2024-03-01", "--text", "炉下渣坑内有积水", "--format", "json")
     assert proc.returncode == 1, proc.stderr
     doc = json.loads(proc.stdout)
-    assert doc["schema"] == "hazcheck.classify/1"
+    assert doc["schema"] == "hazcheck.classify/2"
     result = doc["results"][0]
-    assert result["verdict"] == "待确认" and result["needs_confirmation"] is True
-    assert result["candidates"][0]["ref"] == "第四条第(二)项"
-    assert "积水" in result["candidates"][0]["words"]
+    # 生产期间 is not stated: the item the text is about stays open, with the missing fact named
+    assert result["verdict"] == "待确认" and result["needs_confirmation"] is True and result["from_text"]
+    assert result["undecided"][0]["ref"] == "第四条第(二)项"
+    assert "生产期间" in result["undecided"][0]["missing"]
+    read = {s["name"]: s for s in result["sources"] if s["source"] == "描述"}
+    assert read["积水"]["value"] == "是" and read["积水"]["words"] == "积水"
+    assert read["场所"]["value"] == "炉下渣坑"
 
 
 def test_finding_file_with_several_findings(tmp_path: Path) -> None:

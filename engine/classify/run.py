@@ -16,23 +16,27 @@ evaluated, and turns hits into a verdict with its reasons:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
-from engine.classify.text import rank
+from engine.classify.text import rank, words_in
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
 from engine.evaluate.run import Backend
 from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
-from engine.model.classification import Classification, ItemResult, StandardUsed
+from engine.model.classification import Classification, FactOrigin, FactSource, ItemResult, StandardUsed
+from engine.textread.bounds import Thresholds, stand_in, thresholds
+from engine.textread.reader import TextReader, TextReading
 
 NEAREST = 3
 UNDECIDED = 5
+CANDIDATES = 5
+_BOUND_WORDS = {">": "超过", ">=": "不少于", "<": "不足", "<=": "不超过"}
 
 
 @dataclass(frozen=True)
@@ -44,6 +48,18 @@ class FindingInput:
     sector: str | None = None
     text: str | None = None
     label: str = field(default="", compare=False)  # where it came from, for error messages
+    given_as: FactOrigin = "--fact"  # where ``facts`` came from: --fact, a 事实 column, a finding file
+    enterprise: str | None = None  # the enterprise's name: its words may tell the sub-sector (钢铁 → 冶金)
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """A finding's facts as the backend sees them, and what the description contributed."""
+
+    data: dict[str, Any]
+    reading: TextReading | None
+    from_text: frozenset[str]  # keys whose value came from the description
+    notes: tuple[str, ...]
 
 
 class Classifier:
@@ -51,11 +67,17 @@ class Classifier:
         self.cs = cs
         self.backend = backend
         self.describe = Describer(cs.vocabulary)
-        self._plans: dict[tuple[str, ...], CriteriaPlan] = {}
+        self._plans: dict[tuple[tuple[str, ...], bool], CriteriaPlan] = {}
         self._context = {f.key for f in cs.vocabulary.facts if f.context}
         sector_fact = cs.vocabulary.get("行业")
         self._sector_key = sector_fact.key if sector_fact else None
         self._sector_values = set(sector_fact.values) if sector_fact else set()
+        sub_fact = cs.vocabulary.get("细分行业")
+        self._sector_keys = {f.key for f in (sector_fact, sub_fact) if f is not None}
+        self.reader = TextReader(cs.vocabulary, cs.reading) if cs.reading is not None else None
+        self._thresholds: dict[str, Thresholds] = {}
+        self._plan_keys: dict[str, frozenset[str]] = {}
+        self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -72,24 +94,96 @@ class Classifier:
             data[self._sector_key] = sector
         return data
 
-    def plan(self, ids: tuple[str, ...]) -> CriteriaPlan:
-        if ids not in self._plans:
-            self._plans[ids] = compile_criteria(self.cs, ids)
-        return self._plans[ids]
+    def plan(self, ids: tuple[str, ...], skip_sector_gated: bool = False) -> CriteriaPlan:
+        """The compiled items of ``ids``; without those gated on 行业 when the sector is unknown."""
+        key = (ids, skip_sector_gated)
+        if key not in self._plans:
+            plan = compile_criteria(self.cs, ids)
+            if skip_sector_gated and self._sector_key:
+                plan = plan.without(lambda it: it.gate is not None
+                                    and any(f.key == self._sector_key for f in it.gate_fields))
+            self._plans[key] = plan
+            self._thresholds[plan.digest] = thresholds(it.condition for it in plan.items)
+            self._plan_keys[plan.digest] = frozenset(f.key for it in plan.items for f in it.fields)
+        return self._plans[key]
+
+    def _read_keys(self, plan: CriteriaPlan, selection: Selection, text: str) -> frozenset[str]:
+        """The facts to look for in ``text``: those the sector's own standards read, and those of a
+        standard consulted by precedence (优先适用) only for its items the text has words of — a
+        fire or chemicals standard judges a finding about fire or chemicals, not every finding."""
+        deferred = {s.id for s in selection.standards if s.role == "优先适用"}
+        if not deferred:
+            return self._plan_keys[plan.digest]
+        own = self._own_keys.get((plan.digest, tuple(sorted(deferred))))
+        if own is None:
+            own = frozenset(f.key for it in plan.items if it.standard_id not in deferred for f in it.fields)
+            self._own_keys[(plan.digest, tuple(sorted(deferred)))] = own
+        worded = {f.key for it in plan.items if it.standard_id in deferred
+                  and words_in(text, it.item.mentions) for f in it.fields}
+        return own | worded
+
+    def _facts(self, finding: FindingInput, sector: str | None, plan: CriteriaPlan,
+               selection: Selection) -> _Facts:
+        """Given facts over facts read from the description (only facts the plan's items read)."""
+        given = self._data(finding, sector)
+        if not finding.text or self.reader is None:
+            return _Facts(given, None, frozenset(), ())
+        reading = self.reader.read(finding.text, self._read_keys(plan, selection, finding.text))
+        read = dict(reading.facts)
+        notes: list[str] = []
+        for key, bound in reading.bounds.items():
+            value = stand_in(key, bound, self._thresholds[plan.digest])
+            name = self.cs.vocabulary.by_key(key).name
+            if value is None:
+                notes.append(f"描述中的“{reading.words_for(key)}”只给出范围，不足以判断{name}是否达到条款的界限")
+            else:
+                read[key] = value
+        for key, words in reading.conflicts.items():
+            name = self.cs.vocabulary.by_key(key).name
+            values = reading.conflict_values.get(key, ())
+            chosen = self._interchangeable(plan, {**read, **given}, key, values)
+            if chosen is not None and key not in given:
+                read[key] = chosen
+                notes.append(f"描述中{name}有几种说法（{'、'.join(map(str, values))}），"
+                             f"对各条款的判定结果相同，按“{chosen}”记录")
+            else:
+                notes.append(f"描述中{name}的说法不一致（{'、'.join(words)}），未采用")
+        from_text = frozenset(k for k in read if k not in given)
+        return _Facts({**read, **given}, reading, from_text, tuple(notes))
+
+    @staticmethod
+    def _interchangeable(plan: CriteriaPlan, data: Mapping[str, Any], key: str,
+                         values: Sequence[Any]) -> Any | None:
+        """The first value, when every item reading ``key`` comes out the same whichever is taken.
+
+        "加热炉…进车间前的煤气管道": two 设备 named, and both in the same item's list; which one
+        is recorded changes no verdict, so the description need not be set aside.
+        """
+        if not values or any(isinstance(v, bool) for v in values):
+            return None
+        items = [it for it in plan.items if any(f.key == key for f in it.fields)]
+        answers = {tuple(truth(it.condition, {**data, key: v}) for it in items) for v in values}
+        return values[0] if len(answers) == 1 else None
 
     # ------------------------------------------------------------------ run
 
     def classify_many(self, findings: Sequence[FindingInput]) -> list[Classification]:
         """One Classification per finding, in order; every finding is evaluated or we stop."""
-        groups: dict[tuple[str | None, date], list[int]] = {}
+        groups: dict[tuple[str | None, date, bool], list[int]] = {}
         sectors = [self.sector_of(f) for f in findings]
         for i, f in enumerate(findings):
-            groups.setdefault((sectors[i], f.on), []).append(i)
+            recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
+            groups.setdefault((sectors[i], f.on, recorded), []).append(i)
         out: list[Classification | None] = [None] * len(findings)
-        for (sector, on), members in groups.items():
+        for (sector, on, sector_recorded), members in groups.items():
             selection = select_standards(self.cs, sector, on)
-            plan = self.plan(selection.ids)
-            data = [self._data(findings[i], sector) for i in members]
+            # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
+            skip = selection.skip_sector_gated and not sector_recorded
+            plan = self.plan(selection.ids, skip)
+            if skip:
+                selection = replace(selection, notes=(*selection.notes, *selection.skip_notes))
+            read = [self._facts(findings[i], sector, plan, selection) for i in members]
+            data = [r.data for r in read]
             facts = [Fact(FINDING_KIND, d) for d in data]
             hits, evaluated = self.backend.evaluate(plan, facts)
             if evaluated != len(facts):
@@ -100,7 +194,7 @@ class Classifier:
                 held.setdefault(fact_index, []).append(item_index)
             for j, i in enumerate(members):
                 matched = [plan.items[k] for k in sorted(held.get(j, []))]
-                out[i] = self._verdict(findings[i], sector, on, selection, plan, data[j], matched)
+                out[i] = self._verdict(findings[i], sector, on, selection, plan, read[j], matched)
         assert all(c is not None for c in out)
         return [c for c in out if c is not None]
 
@@ -145,11 +239,21 @@ class Classifier:
         return bool(keys & data.keys()) and not self.describe.missing(it.condition, data)
 
     def _verdict(self, finding: FindingInput, sector: str | None, on: date, selection: Selection,
-                 plan: CriteriaPlan, data: dict[str, Any], matched: list[LoadedItem]) -> Classification:
+                 plan: CriteriaPlan, facts: _Facts, matched: list[LoadedItem]) -> Classification:
+        data = facts.data
         reasons: list[str] = []
-        matches = tuple(self._result(it, data) for it in matched)
+        # what the description talks about: items ranked by the words they share with it
+        ranked = rank(plan.items, finding.text, data, self._context, limit=None) if finding.text else []
+        text_score = {(it.standard_id, it.ref): score for it, _, score in ranked}
+
+        def by_text(it: LoadedItem) -> float:
+            return text_score.get((it.standard_id, it.ref), 0.0)
+
+        matched = sorted(matched, key=by_text, reverse=True)
+        matches = tuple(self._result(it, data, words=self._words(ranked, it)) for it in matched)
         undecided: tuple[ItemResult, ...] = ()
         nearest: tuple[ItemResult, ...] = ()
+        decisive: list[LoadedItem] = list(matched)  # the items the verdict rests on
         if matches:
             verdict = "重大"
             cited = "；".join(f"{m.number} {m.ref}" for m in matches)
@@ -159,26 +263,38 @@ class Classifier:
                 reasons.append("所符合的条款均未在两个以上来源核实（verified: false），请对照官方原文确认")
             reasons.extend(self._precedence_reasons(selection.standards, matches))
         else:
-            truths = [(it, truth(it.condition, data)) for it in plan.items]
-            open_items = [it for it, t in truths if t is None and self._open(it, data)]
+            truths = {id(it): truth(it.condition, data) for it in plan.items}
+            # an item is open when a branch that could still hold reads a given fact, or a fact
+            # read from the description that the item's own words show the text is about
+            # (when no item shares a word with the text, every fact read counts: the facts are
+            # then the only sign of what the text is about)
+            worded = {id(it) for it, _, _ in ranked}
+            given = {k: v for k, v in data.items() if k not in facts.from_text}
+            open_items = [it for it in plan.items if truths[id(it)] is None
+                          and self._open(it, data if id(it) in worded else given)]
+            # the description's main topic, if no fact read settles it, is open too
+            topic = self._topic(ranked, truths)
+            open_items += [it for it in topic if truths[id(it)] is None and it not in open_items]
             cache: dict[int, tuple[float, int]] = {}
 
-            def near(it: LoadedItem) -> tuple[float, int]:
+            def near(it: LoadedItem) -> tuple[float, float, int]:
                 if id(it) not in cache:
                     cache[id(it)] = closeness(it.condition, data)
-                return cache[id(it)]
+                return (by_text(it), *cache[id(it)])
 
             open_items.sort(key=near, reverse=True)
             undecided = tuple(self._result(it, data, missing=self.describe.missing(it.condition, data),
-                                           score=near(it)[0])
+                                           score=cache[id(it)][0], words=self._words(ranked, it))
                               for it in open_items[:UNDECIDED])
             # items that partly hold come first; an item that failed on its only recorded
             # conditions (a threshold just missed) is shown when nothing partly holds
-            failed_items = [it for it, t in truths if t is False]
-            failed = [it for it in failed_items if self._relevant(it, data)] or [
+            failed_items = [it for it in plan.items if truths[id(it)] is False]
+            failed = [it for it in failed_items if self._relevant(it, data) or id(it) in worded] or [
                 it for it in failed_items if self._covered(it, data)]
             failed.sort(key=near, reverse=True)
-            nearest = tuple(self._result(it, data, score=near(it)[0]) for it in failed[:NEAREST])
+            nearest = tuple(self._result(it, data, score=cache[id(it)][0], words=self._words(ranked, it))
+                            for it in failed[:NEAREST])
+            decisive = failed[:NEAREST]
             partial = [s for s in selection.standards if s.coverage == "partial"
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
             confirm = True
@@ -195,6 +311,11 @@ class Classifier:
                         f" 等 {len(s.missing_items)} 项" if len(s.missing_items) > 5 else "")
                     reasons.append(f"没有符合已录入条款，但 {s.title}（{s.number}）只录入了部分条款"
                                    f"（未录入：{missing}），请人工判断")
+            elif (not nearest and finding.text and facts.reading is not None and not ranked
+                  and not self._text_touches(plan, facts) and not self._relevant_given(finding, data)):
+                verdict = "一般"
+                reasons.append("描述没有涉及任何已录入条款的内容（没有条款的关键词，也没有读出任何条款用到的事实）")
+                decisive = []
             elif not nearest:
                 # nothing was ruled out on a recorded fact: no evidence for 一般 either
                 verdict = "待确认"
@@ -205,29 +326,77 @@ class Classifier:
                 verdict = "一般"
                 confirm = False
                 reason = "没有符合任何已录入条款；与隐患有关的条款均因已记录的事实不成立"
-                if nearest:
-                    near = nearest[0]
-                    failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
-                                            for c in near.conditions if c.state == "不成立")
-                    reason += f"（最接近的 {near.number} {near.ref}：{failed_text} 不成立）"
+                near_item = nearest[0]
+                failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
+                                        for c in near_item.conditions if c.state == "不成立")
+                reason += f"（最接近的 {near_item.number} {near_item.ref}：{failed_text} 不成立）"
                 reasons.append(reason)
-        candidates: tuple[ItemResult, ...] = ()
-        if finding.text:
-            ranked = rank(plan.items, finding.text, data)
-            candidates = tuple(self._cite(it, words=words, score=score,
-                                          missing=self.describe.missing(it.condition, data))
-                               for it, words, score in ranked)
-            if not finding.facts:
-                verdict, confirm, undecided, nearest = "待确认", True, (), ()
-                reasons = ["仅凭文字描述无法定论：以下候选条款按描述中出现的词排序，需人工确认；"
-                           "记录候选条款列出的事实（--fact 名称=值）后可以判定"]
-                if not candidates:
-                    reasons.append("描述中没有出现任何条款的关键词")
+        candidates = tuple(self._cite(it, words=words, score=score,
+                                      missing=self.describe.missing(it.condition, data))
+                           for it, words, score in ranked[:CANDIDATES])
+        from_text = bool(finding.text) and (
+            verdict == "待确认" or not decisive
+            or any(f.key in facts.from_text for it in decisive for f in it.fields))
+        confirm = confirm or from_text
+        reasons.extend(facts.notes)
         reasons.extend(selection.notes)
         return Classification(
             verdict=verdict, needs_confirmation=confirm, reasons=tuple(reasons), date=on.isoformat(),
             sector=sector, facts=self._shown(data), standards=selection.standards, matches=matches,
-            undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text)
+            undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text,
+            sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes)
+
+    @staticmethod
+    def _words(ranked: list[tuple[LoadedItem, tuple[str, ...], float]], it: LoadedItem) -> tuple[str, ...]:
+        return next((w for r, w, _ in ranked if r is it), ())
+
+    @staticmethod
+    def _topic(ranked: list[tuple[LoadedItem, tuple[str, ...], float]],
+               truths: Mapping[int, bool | None]) -> list[LoadedItem]:
+        """The items the description is most about: the best-ranked, and any tied with it."""
+        if not ranked:
+            return []
+        best = ranked[0][2]
+        return [it for it, _, score in ranked if score >= best and truths[id(it)] is not False]
+
+    def _text_touches(self, plan: CriteriaPlan, facts: _Facts) -> bool:
+        """A condition (yes/no or number) read from the text partly holds an item: the text is about it.
+
+        A place or a kind of equipment named in passing (装置区, 职工宿舍) is no such sign; a
+        stated condition such as 积水 or 作业人员12人 that an item tests is.
+        """
+        keys = {k for k in facts.from_text - self._context
+                if self.cs.vocabulary.by_key(k).type in ("bool", "number")}
+        if not keys:
+            return False
+        return any(not ruled_out(it.gate, facts.data) and held_keys(it.condition, facts.data) & keys
+                   for it in plan.items if keys & {f.key for f in it.fields})
+
+    def _relevant_given(self, finding: FindingInput, data: Mapping[str, Any]) -> bool:
+        """A given (not read) fact other than context: then silence of the text proves nothing."""
+        return any(k not in self._context for k in finding.facts if data.get(k) is not None)
+
+    def _sources(self, finding: FindingInput, facts: _Facts) -> tuple[FactSource, ...]:
+        out: list[FactSource] = []
+        reading = facts.reading
+        for key, value in facts.data.items():
+            fact = self.cs.vocabulary.by_key(key)
+            if key in facts.from_text and reading is not None:
+                bound = reading.bounds.get(key)
+                shown = (f"{_BOUND_WORDS[bound.op]} {show_value(fact, bound.value)}" if bound
+                         else show_value(fact, value))
+                out.append(FactSource(name=fact.name, value=shown, source="描述",
+                                      words=reading.words_for(key, bound or value)))
+            elif key in finding.facts or key in self._sector_keys:
+                origin = "行业" if key in self._sector_keys and finding.sector else finding.given_as
+                out.append(FactSource(name=fact.name, value=show_value(fact, value), source=origin))
+        if reading is not None:
+            for key, value in reading.facts.items():
+                if key in finding.facts:
+                    fact = self.cs.vocabulary.by_key(key)
+                    out.append(FactSource(name=fact.name, value=show_value(fact, value), source="描述",
+                                          words=reading.words_for(key), used=False))
+        return tuple(out)
 
     def _touches(self, standard_id: str, plan: CriteriaPlan, data: Mapping[str, Any]) -> bool:
         """The finding records a fact (other than context) that an item of this standard reads."""

@@ -1,26 +1,28 @@
 """Rank criterion items for a finding written as free text (``hazcheck classify --text``).
 
-Words are evidence, not a verdict: an item is ranked by the words and synonyms it lists under
-``mentions`` that occur in the text (longer, more specific words weigh more). The result is
-always "needs confirmation" and says which facts would settle the top candidates.
+Words are evidence of what a description is about, not a verdict: an item is ranked by the
+words and synonyms it lists under ``mentions`` that occur in the text (longer, more specific
+words weigh more). The verdict comes from the facts read from the text
+(``engine.textread``); the ranking says which item the text is about, so that an item the
+text is about but whose facts it does not state stays open (待确认), never 一般.
 """
 
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from engine.classify.explain import ruled_out
 from engine.load.criteria import LoadedItem
+from engine.textread.reader import normalise as read_normalise
 
-_SPACE = re.compile(r"\s+")
+FACT_WEIGHT = 2.0  # score an item gains for each of its facts the finding states
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub("", text).lower()
+    return read_normalise(text).lower()
 
 
 def words_in(text: str, mentions: Iterable[str]) -> tuple[str, ...]:
@@ -34,14 +36,19 @@ def words_in(text: str, mentions: Iterable[str]) -> tuple[str, ...]:
     return tuple(kept)
 
 
-def rank(items: Iterable[LoadedItem], text: str, context: Mapping[str, Any],
-         limit: int = 5) -> list[tuple[LoadedItem, tuple[str, ...], float]]:
-    """(item, words found, score) for the best ``limit`` items; items ruled out by the gate are skipped.
+Ranked = list[tuple[LoadedItem, tuple[str, ...], float]]
+
+
+def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
+         context: Collection[str] = (), limit: int | None = 5) -> Ranked:
+    """(item, words found, score), best first; items ruled out by their gate are skipped.
 
     A word weighs its length times how rare it is among the candidates' mentions (a word every
-    item of an article lists, such as 粉尘涉爆, says less than 泄爆, which one item lists).
+    item of an article lists, such as 粉尘涉爆, says less than 泄爆, which one item lists). An
+    item whose conditions read facts the finding states (not context such as 行业) gains a
+    little for each: the description is about what it states.
     """
-    pool = [it for it in items if not ruled_out(it.gate, context)]
+    pool = [it for it in items if not ruled_out(it.gate, facts)]
     df = Counter(m for it in pool for m in set(it.item.mentions))
     scored = []
     for it in pool:
@@ -49,6 +56,8 @@ def rank(items: Iterable[LoadedItem], text: str, context: Mapping[str, Any],
         if not words:
             continue
         score = sum(len(w) * math.log(1 + len(pool) / df[w]) for w in words)
+        stated = {f.key for f in it.test_fields if f.key in facts and f.key not in context}
+        score += FACT_WEIGHT * len(stated)
         scored.append((it, words, round(score, 3)))
     scored.sort(key=lambda x: (-x[2], x[0].standard_id, x[0].ref))
-    return scored[:limit]
+    return scored if limit is None else scored[:limit]

@@ -8,6 +8,7 @@ and gives the set a digest, so the durable backend compiles each combination onc
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.expr.nodes import Expr
@@ -25,6 +26,14 @@ class CriteriaPlan:
     @property
     def conditions(self) -> tuple[tuple[str, Expr], ...]:
         return tuple((FINDING_KIND, it.condition) for it in self.items)
+
+    def without(self, drop: Callable[[LoadedItem], bool]) -> CriteriaPlan:
+        """The plan less the items ``drop`` picks (工贸 with no sector: the sector articles)."""
+        items = tuple(it for it in self.items if not drop(it))
+        digest = "c" + hashlib.sha256(f"{self.digest}|{len(items)}|".encode()
+                                      + "|".join(f"{i.standard_id}{i.ref}" for i in items).encode()
+                                      ).hexdigest()[:15]
+        return CriteriaPlan(self.standard_ids, items, digest)
 
 
 def compile_criteria(cs: CriteriaSet, standard_ids: tuple[str, ...]) -> CriteriaPlan:

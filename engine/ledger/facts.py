@@ -17,9 +17,9 @@ from datetime import date
 from typing import Any
 
 from engine.classify.facts import FactError, parse_pairs, typed_facts
-from engine.classify.inputs import parse_day
+from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import Classifier, FindingInput
-from engine.classify.select import UnknownSector, select_standards
+from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
 from engine.facts import Fact
@@ -50,7 +50,7 @@ def _typed(field: LedgerField, raw: object) -> Any:
             raise ValueError(f"应为数值，写的是 “{raw}”")
         return value
     if field.type == "date":
-        return parse_day(raw)
+        return parse_day(raw, serials=True)
     text = re.sub(r"\s+", "", str(raw)) if field.values else str(raw).strip()
     text = field.synonyms.get(text, text)
     if field.values and text not in field.values:
@@ -66,6 +66,8 @@ class _Row:
     facts: dict[str, Any]
     facts_problem: str | None
     sector: str | None
+    production: bool | None = None  # None: the file says nothing (no column, or blank)
+    production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
 def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
@@ -88,42 +90,88 @@ def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
         except FactError as exc:
             problem = str(exc) + (f"（{exc.hint}）" if exc.hint else "")
     sector = values.get("sector")
-    return _Row(row, values, unreadable, facts, problem, sector)
+    written = row.raw.get("is_production_unit")
+    production = values.get("is_production_unit") if written is not None else None
+    return _Row(row, values, unreadable, facts, problem, sector, production)
 
 
-def _check_sector(classifier: Classifier, r: _Row, on: date,
-                  seen: dict[tuple[str, date], str | None]) -> None:
-    """A sector no encoded standard covers is an unreadable cell; the row is classified without it.
+def _apply_sector(classifier: Classifier, words: SectorWords, r: _Row, on: date,
+                  seen: dict[tuple[Any, ...], Any]) -> None:
+    """Read the written 行业 through the sector table: set 行业/细分行业, or say why not.
 
-    ``seen`` remembers the answer per (sector, date): a ledger repeats a handful of both.
+    A word naming no sector is an unreadable cell (the row is still classified, without
+    it); a non-production sector (教育, 机关) marks the row as not a production unit. The
+    answer is remembered per (word, enterprise, description, date, facts): ledgers repeat them.
     """
     if r.sector is None:
         return
-    key = (r.sector, on)
+    word = r.sector
+    enterprise, text = r.values.get("enterprise"), r.values.get("description")
+    key = (word, enterprise, text, on, tuple(sorted(r.facts.items())))
     if key not in seen:
         try:
-            select_standards(classifier.cs, r.sector, on)
-            seen[key] = None
+            seen[key] = sector_facts(classifier.cs, word, on, r.facts, enterprise=enterprise, text=text,
+                                     words=words)
         except UnknownSector as exc:
-            seen[key] = f"{exc}（{exc.hint}）" if exc.hint else str(exc)
-    problem = seen[key]
-    if problem is not None:
-        r.unreadable.append(f"行业“{r.sector}”：{problem}")
+            seen[key] = exc
+    answer = seen[key]
+    if isinstance(answer, UnknownSector):
         r.sector = None
+        try:
+            meaning = words.resolve(classifier.cs, word)
+        except UnknownSector:
+            meaning = None
+        if meaning is not None and not meaning.production:
+            if r.production is None:
+                r.production, r.production_reason = False, f"：行业“{word}”，{meaning.reason}"
+            return
+        r.unreadable.append(f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
+        return
+    r.sector, r.facts = answer[0], dict(answer[1])
+
+
+def _recognise_non_production(words: SectorWords, r: _Row) -> None:
+    """Without a 是否生产经营单位 answer, a school's or a residential compound's name says it."""
+    if r.production is not None:
+        return
+    reason = words.non_production_reason(r.values.get("enterprise"))
+    if reason:
+        r.production, r.production_reason = False, f"：{reason}"
+
+
+def _duplicates(rows: Sequence[_Row]) -> dict[int, _Row]:
+    """Row index → the first row with the same unit, enterprise, description and date."""
+    first: dict[tuple[str, ...], _Row] = {}
+    out: dict[int, _Row] = {}
+    for i, r in enumerate(rows):
+        v = r.values
+        parts = (v.get("unit"), v.get("enterprise"), v.get("description"), v.get("found_date"))
+        if not v.get("description") or not v.get("enterprise"):
+            continue  # nothing to compare: two blank descriptions are not the same finding
+        key = tuple(norm(str(p)) if p is not None else "" for p in parts)
+        if key in first:
+            out[i] = first[key]
+        else:
+            first[key] = r
+    return out
 
 
 def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
                      as_of: date) -> tuple[list[Fact], list[Classification]]:
     rows = [_read_row(row, form, classifier) for row in ledger.rows]
+    words = words_for(classifier.cs)
     inputs = []
-    seen: dict[tuple[str, date], str | None] = {}
+    seen: dict[tuple[Any, ...], Any] = {}
     for r in rows:
         on = r.values.get("found_date") or as_of
-        _check_sector(classifier, r, on, seen)
-        inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行"))
+        _apply_sector(classifier, words, r, on, seen)
+        _recognise_non_production(words, r)
+        inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行",
+                                   given_as="事实列", enterprise=r.values.get("enterprise")))
     results = classifier.classify_many(inputs)
+    repeats = _duplicates(rows)
     facts = []
-    for r, result in zip(rows, results, strict=True):
+    for i, (r, result) in enumerate(zip(rows, results, strict=True)):
         v = r.values
         unit = clean_unit_name(v.get("unit")) or None
         level = v.get("reported_level")
@@ -131,16 +179,30 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
                         if key in v and v.get(key) in (None, "")]
         rectified = v.get("rectified_date") is not None
         deadline: date | None = v.get("deadline")
-        production = v.get("is_production_unit")
+        production = r.production if r.production is not None else v.get("is_production_unit")
+        found: date | None = v.get("found_date")
+        done: date | None = v.get("rectified_date")
+        first = repeats.get(i)
         data = {
             "unit": unit, "finding_id": str(v.get("finding_id") or f"第{r.row.line}行"),
             "enterprise": v.get("enterprise"), "is_production_unit": production,
+            "production_reason": r.production_reason,
             "sector": v.get("sector"), "reported_level": level, "verdict": result.verdict,
             "matches_item": bool(result.matches),
             "matched_refs": "；".join(f"{m.number}{m.ref}" for m in result.matches) or None,
+            "matched_words": _words(result),
             "verdict_reason": (f"事实列无法识别（{r.facts_problem}）" if r.facts_problem
-                               else result.reasons[0] if result.reasons else None),
-            "counted_major": bool(production is not False and level == "重大" and result.verdict != "一般"),
+                               else ("据描述，" if result.from_text else "") + result.reasons[0]
+                               if result.reasons else None),
+            "counted_major": bool(production is not False and level == "重大" and result.verdict != "一般"
+                                  and first is None),
+            "is_duplicate": first is not None,
+            "duplicate_of": f"第{first.row.line}行（{first.values.get('finding_id') or '无编号'}）"
+                            if first is not None else None,
+            "found_date": found.isoformat() if found else None,
+            "rectified_date": done.isoformat() if done else None,
+            "rectified_before_found": bool(found and done and done < found),
+            "deadline_before_found": bool(found and deadline and deadline < found),
             "found_by_enterprise": v.get("found_by") == "企业自查" if v.get("found_by") else None,
             "found_by_department": v.get("found_by") == "部门检查" if v.get("found_by") else None,
             "five_missing_count": len(missing_five), "five_missing": "、".join(missing_five) or None,
@@ -157,6 +219,26 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
         facts.append(Fact("ledger_row", clean, unit, [r.row.ref] if r.row.ref else [],
                           {"facts": r.row.cells["facts"]} if "facts" in r.row.cells else {}))
     return facts, results
+
+
+def _words(result: Classification) -> str:
+    """"（据描述：正压吹送、铝粉）": the description's words behind the items that hold; "" if none.
+
+    Taken from the facts read from the description that a matched item's conditions read,
+    else from the words the item itself lists. Blank rather than absent, so a message
+    template can always carry it.
+    """
+    conditions = [c.condition for m in result.matches for c in m.conditions]
+    words: list[str] = []
+    for src in getattr(result, "sources", ()):
+        if src.source == "描述" and src.used and src.words and any(src.name in c for c in conditions):
+            words.extend(w for w in re.split(r"[、，,]", src.words) if w and w not in words)
+    if not words:
+        for m in result.matches:
+            words.extend(str(w) for w in m.words if str(w) not in words)
+    # a word inside a longer one says nothing more (未取得特种作业 in 未取得特种作业操作证)
+    words = [w for w in words if not any(w != other and w in other for other in words)]
+    return f"（据描述：{'、'.join(words)}）" if words else ""
 
 
 def ledger_unit_facts(row_facts: Sequence[Fact], counts: Sequence[CompiledCount],

@@ -7,7 +7,7 @@ from datetime import date
 
 from engine.classify.run import Classifier
 from engine.compile.plan import CompiledCount, Plan
-from engine.errors import EvaluationError
+from engine.errors import EvaluationError, InputError
 from engine.evaluate.run import build_finding, get_backend
 from engine.ledger.facts import ledger_row_facts, ledger_unit_facts
 from engine.load.criteria import CriteriaSet
@@ -21,7 +21,17 @@ from engine.model.rules import SEVERITY_ORDER
 def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
                  counts: Sequence[CompiledCount] = (), ret: Submission | None = None,
                  backend: str = "durable") -> tuple[AuditResult, list[Classification]]:
+    """Classify every row, judge the rows (and, with ``ret``, the counts per unit) by the ledger rules.
+
+    A ledger may leave out the reporting unit (one township's own ledger); counting it into
+    a return's rows cannot, so ``--return`` without such a column is an input error.
+    """
     assert isinstance(plan.form, LedgerForm)
+    if ret is not None and not ledger.has("unit"):
+        unit = plan.form.field("unit")
+        raise InputError(f"与报表核对（--return）须按单位统计，台账缺少 {unit.label} 列", file=ledger.source,
+                         field=unit.label,
+                         hint=f"加一列 {unit.label}（也可写作 {'、'.join(unit.aliases[:4])}）")
     engine = get_backend(backend)
     row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of)
     facts = list(row_facts)

@@ -24,6 +24,7 @@ from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Const, Expr, Field, Or, Test
 from engine.expr.normalize import ExprTypeError, normalize, referenced_fields
 from engine.expr.parse import ExprSyntaxError, parse
+from engine.load.cache import cached
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.criteria import (
     CriteriaFile,
@@ -36,9 +37,12 @@ from engine.model.criteria import (
     duplicate_refs,
     parse_iso_date,
 )
+from engine.model.reading import ReadingRules
 from engine.paths import bundled
 
 FACTS_DIR = "facts"
+READING_FILE = "reading.yaml"
+SECTORS_FILE = "sectors.yaml"  # sector words: engine.classify.sectors loads it, not a standard
 
 
 class UnknownFact(LookupError):
@@ -155,6 +159,10 @@ class LoadedItem:
     test_fields: tuple[Field, ...]  # the facts holds_when reads (the gate's left out)
 
     @property
+    def gate_fields(self) -> tuple[Field, ...]:
+        return referenced_fields(self.gate) if self.gate is not None else ()
+
+    @property
     def ref(self) -> str:
         return self.item.ref
 
@@ -178,6 +186,8 @@ class CriteriaSet:
     vocabulary: Vocabulary
     standards: dict[str, LoadedStandard]
     resolver: FactResolver = field(repr=False, compare=False)
+    reading: ReadingRules | None = field(default=None, repr=False, compare=False)
+    folder: Path | None = field(default=None, repr=False, compare=False)
 
     def standard(self, standard_id: str) -> Standard:
         return self.standards[standard_id].standard
@@ -359,17 +369,33 @@ def _check_editions(standards: dict[str, LoadedStandard]) -> None:
                                     f"旧版的 effective_to 应早于 {cur.standard.effective_from}")
 
 
+def reading_from_document(doc: Located) -> ReadingRules:
+    """The shared cues for reading descriptions; every fact's ``says`` is checked against them."""
+    if not isinstance(doc.data, dict):
+        raise doc.error((), "reading.yaml 应为映射（negation、failure、working、compare、units……）")
+    return _validate(doc, ReadingRules, doc.data, ())
+
+
 def load_criteria(folder: Path | None = None) -> CriteriaSet:
     """The vocabulary in ``folder/facts/*.yaml`` and every standard in ``folder/*.yaml``
-    (default: the bundled ``criteria/``)."""
-    folder = folder or bundled("criteria")
+    (default: the bundled ``criteria/``); from the cache when no file has changed."""
+    folder = (folder or bundled("criteria")).resolve()
+    files = [*folder.glob("*.yaml"), *(folder / FACTS_DIR).glob("*.yaml")]
+    return cached("criteria", files, lambda: _load_criteria(folder))
+
+
+def _load_criteria(folder: Path) -> CriteriaSet:
     facts_paths = sorted((folder / FACTS_DIR).glob("*.yaml"))
     if not facts_paths:
         raise RuleFileError(f"缺少事实词表：{FACTS_DIR}/ 下没有 .yaml 文件", file=str(folder))
     vocabulary = vocabulary_from_documents([load_yaml(p) for p in facts_paths])
     resolver = FactResolver(vocabulary)
+    reading_path = folder / READING_FILE
+    reading = reading_from_document(load_yaml(reading_path)) if reading_path.is_file() else None
     standards: dict[str, LoadedStandard] = {}
     for path in sorted(folder.glob("*.yaml")):
+        if path.name in (READING_FILE, SECTORS_FILE):
+            continue
         doc = load_yaml(path)
         loaded = criteria_from_document(doc, resolver)
         sid = loaded.standard.id
@@ -377,4 +403,4 @@ def load_criteria(folder: Path | None = None) -> CriteriaSet:
             raise doc.error(("standard", "id"), f"标准 id “{sid}” 已在 {standards[sid].file} 中定义")
         standards[sid] = loaded
     _check_editions(standards)
-    return CriteriaSet(vocabulary, standards, resolver)
+    return CriteriaSet(vocabulary, standards, resolver, reading, folder)

@@ -10,10 +10,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from engine.errors import RuleFileError
 
@@ -137,3 +137,15 @@ def validation_error(doc: Located, exc: ValidationError, prefix: PathKey = ()) -
     if more:
         msg += f"（另有 {more} 处错误）"
     return doc.error(loc, msg)
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def load_model(path: Path, model: type[M]) -> tuple[M, Located]:
+    """A YAML file validated as ``model``; the first error points at its file:line and key."""
+    doc = load_yaml(path)
+    try:
+        return model.model_validate(doc.data), doc
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc

@@ -42,6 +42,19 @@ class ItemResult(Out):
     words: tuple[str, ...] = ()  # text mode: the mentions found in the text
 
 
+FactOrigin = Literal["--fact", "事实列", "隐患文件", "行业", "描述"]
+
+
+class FactSource(Out):
+    """Where one fact of the verdict came from: a column, a ``--fact``, or words of the description."""
+
+    name: str
+    value: str  # as shown (是/否, 12 人, 超过 9 人)
+    source: FactOrigin
+    words: str | None = None  # the description's words that stated it
+    used: bool = True  # False: read from the description but a given fact of that name won
+
+
 class StandardUsed(Out):
     id: str
     title: str
@@ -69,6 +82,17 @@ class Classification(Out):
     nearest: tuple[ItemResult, ...] = ()
     candidates: tuple[ItemResult, ...] = ()  # text mode only
     text: str | None = None
+    sources: tuple[FactSource, ...] = ()  # every fact with where it came from
+    from_text: bool = False  # 据描述: the verdict rests on facts read from the description
+    text_notes: tuple[str, ...] = ()  # what the description left unsettled (stated two ways, a range)
+
+    @property
+    def top_item(self) -> ItemResult | None:
+        """The item the answer is mostly about: first match, else first open item, candidate or near miss."""
+        for group in (self.matches, self.undecided, self.candidates, self.nearest):
+            if group:
+                return group[0]
+        return None
 
     @property
     def matched_refs(self) -> tuple[str, ...]:

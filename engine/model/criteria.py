@@ -58,7 +58,7 @@ def _as_tuple(v: object) -> object:
     return (v,) if isinstance(v, str) else v
 
 
-def _no_blank(values: tuple[str, ...], what: str) -> tuple[str, ...]:
+def distinct_nonblank(values: tuple[str, ...], what: str) -> tuple[str, ...]:
     if any(not v.strip() for v in values):
         raise ValueError(f"{what}中不能有空项")
     dup = sorted({v for v in values if values.count(v) > 1})
@@ -80,7 +80,23 @@ class Fact(Strict):
     values: tuple[str, ...] = Field((), description="文字型指标允许的取值；为空表示不限")
     device: bool = Field(False, description="监控、报警、防护装置或设施：否 = 未设置、失效或无效（第十四条）")
     context: bool = Field(False, description="背景事实（行业、生产期间）：单独记录不足以说明隐患与某条款有关")
+    measure: bool = Field(False, description="措施、制度、票证类（预案、演练、作业票）：是 = 已落实；"
+                                             "描述中其后的失效词、“未开展”等读作否")
+    value_phrases: bool = Field(True, description="文字型：取值本身是否当作描述中的说法"
+                                                  "（如 合格、开关 过于常见时写 false）")
     doc: str
+    says: dict[str, tuple[str, ...]] = Field(
+        default_factory=dict,
+        description="隐患描述中怎么说这个事实：是/否型写 是:、否:；文字型按取值写；"
+                    "数值型写 数值: 数字旁边的词")
+
+    @field_validator("says")
+    @classmethod
+    def _says_words(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        for key, words in v.items():
+            if any(not w or w != w.strip() for w in words):
+                raise ValueError(f"says.{key} 中不能有空项或首尾空格")
+        return v
 
     @field_validator("key")
     @classmethod
@@ -102,7 +118,7 @@ class Fact(Strict):
     @field_validator("values")
     @classmethod
     def _values_ok(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _no_blank(v, "values ")
+        return distinct_nonblank(v, "values ")
 
     @model_validator(mode="after")
     def _type_rules(self) -> Fact:
@@ -114,6 +130,13 @@ class Fact(Strict):
             raise ValueError(f"只有数值型（number）指标有 unit，“{self.name}” 是 {self.type}")
         if self.device and self.type != "bool":
             raise ValueError(f"装置类指标（device: true）应为是/否型，“{self.name}” 是 {self.type}")
+        if self.measure and self.type != "bool":
+            raise ValueError(f"措施类指标（measure: true）应为是/否型，“{self.name}” 是 {self.type}")
+        allowed = {"bool": ("是", "否"), "number": ("数值",), "text": self.values}[self.type]
+        bad = [k for k in self.says if allowed and k not in allowed]
+        if bad:
+            what = {"bool": "是、否", "number": "数值"}.get(self.type) or "、".join(self.values)
+            raise ValueError(f"“{self.name}” 的 says 只能按 {what} 写，不能写 {'、'.join(bad)}")
         return self
 
 
@@ -168,7 +191,7 @@ class Scope(Strict):
     @field_validator("sectors", "sub_sectors")
     @classmethod
     def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _no_blank(v, "行业列表")
+        return distinct_nonblank(v, "行业列表")
 
 
 class Precedence(Strict):
@@ -226,7 +249,7 @@ class Standard(Strict):
         for s in v:
             if not _ID.match(s):
                 raise ValueError(f"“{s}” 不是标准 id（小写字母、数字和连字符，如 gongmao-2017）")
-        return _no_blank(v, "supersedes ")
+        return distinct_nonblank(v, "supersedes ")
 
     @field_validator("effective_from", "effective_to")
     @classmethod
@@ -238,7 +261,7 @@ class Standard(Strict):
     @field_validator("missing_items")
     @classmethod
     def _missing(cls, v: tuple[str, ...]) -> tuple[str, ...]:
-        return _no_blank(v, "missing_items ")
+        return distinct_nonblank(v, "missing_items ")
 
     @model_validator(mode="after")
     def _consistent(self) -> Standard:
@@ -316,7 +339,7 @@ class Item(Strict):
     def _mentions(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         if not v:
             raise ValueError("mentions 至少列出一个词")
-        return _no_blank(v, "mentions ")
+        return distinct_nonblank(v, "mentions ")
 
     @model_validator(mode="after")
     def _consistent(self) -> Item:

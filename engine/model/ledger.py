@@ -28,6 +28,8 @@ class LedgerField(Strict):
     label: str = Field(description="表头中文名称")
     type: FieldType = "text"
     aliases: tuple[str, ...] = Field((), description="表头的其他写法")
+    fallback_aliases: tuple[str, ...] = Field(
+        (), description="只在这个写法所属的列已被另一表头占用时，才算本列的写法（如 单位名称）")
     values: tuple[str, ...] = Field((), description="文字型允许的取值")
     synonyms: dict[str, str] = Field({}, description="取值的其他写法 → 标准取值，如 企业: 企业自查")
     blank: bool | None = Field(None, description="是/否型空白时按此值；不写则空白为未填")
@@ -119,3 +121,10 @@ class Ledger(BaseModel):
     source: str
     sheet: str | None = None
     rows: tuple[LedgerRow, ...]
+    columns: tuple[str, ...] | None = None  # field keys the header has; None: not known (json/yaml rows)
+
+    def has(self, key: str) -> bool:
+        """The file has this column (json/yaml rows: some row fills it)."""
+        if self.columns is not None:
+            return key in self.columns
+        return any(key in r.raw for r in self.rows)

@@ -19,6 +19,7 @@ _KEYS = {
     "id": "id", "编号": "id", "date": "date", "发现日期": "date", "日期": "date",
     "sector": "sector", "行业": "sector", "text": "text", "描述": "text", "隐患描述": "text",
     "facts": "facts", "事实": "facts",
+    "enterprise": "enterprise", "企业": "enterprise", "企业名称": "enterprise",
 }
 
 
@@ -30,6 +31,7 @@ class RawFinding:
     sector: str | None = None
     text: str | None = None
     id: str | None = None
+    enterprise: str | None = None  # its words may tell the sub-sector of 工贸 (钢铁 → 冶金)
 
 
 def _one(entry: Any, label: str, file: str) -> RawFinding:
@@ -40,7 +42,7 @@ def _one(entry: Any, label: str, file: str) -> RawFinding:
         name = _KEYS.get(str(key))
         if name is None:
             raise InputError(f"{label}：不认识的键 “{key}”", file=file, field=str(key),
-                             hint="可用：facts/事实、date/发现日期、sector/行业、text/描述、id/编号")
+                             hint="可用：facts/事实、date/发现日期、sector/行业、text/描述、id/编号、企业名称")
         if name == "facts":
             if value is None:
                 continue

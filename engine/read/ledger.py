@@ -44,15 +44,40 @@ def _match(names: dict[str, str], header: object) -> str | None:
     return names.get(text) or names.get(_BRACKET.sub("", text))
 
 
+def _fallbacks(form: LedgerForm) -> dict[str, str]:
+    out = {}
+    for f in form.fields:
+        for n in f.fallback_aliases:
+            out[_norm(n)] = f.key
+            out[_BRACKET.sub("", _norm(n))] = f.key
+    return out
+
+
 def _header(grid: Grid, form: LedgerForm) -> tuple[int, dict[int, str]] | None:
+    """The header row (most known column names among the first rows) and its columns.
+
+    A name that two columns could mean (单位名称: the enterprise in office ledgers, the
+    reporting unit beside a 企业名称 column) goes to its own field first and to its
+    fallback field only when a column already took the first.
+    """
     names = _names(form)
+    fallbacks = _fallbacks(form)
     best: tuple[int, dict[int, str]] | None = None
     for r in range(min(_HEADER_ROWS, len(grid.cells))):
         cols: dict[int, str] = {}
+        later: list[tuple[int, str | None, str]] = []
         for c, value in enumerate(grid.cells[r]):
             key = _match(names, value)
-            if key and key not in cols.values():
+            fallback = None if is_empty(value) else _match(fallbacks, value)
+            if fallback is not None:
+                later.append((c, key, fallback))  # decided once the plain names are placed
+            elif key and key not in cols.values():
                 cols[c] = key
+        for c, key, fallback in later:
+            for choice in (key, fallback):
+                if choice and choice not in cols.values():
+                    cols[c] = choice
+                    break
         if len(cols) >= 3 and (best is None or len(cols) > len(best[1])):
             best = (r, cols)
     return best
@@ -84,7 +109,8 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
         rows.append(LedgerRow(line=line, raw=raw, cells=cells,
                               ref=CellRef(sheet=grid.sheet, row=line) if grid.source == "xlsx"
                               else CellRef(row=line)))
-    return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows))
+    return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows),
+                  columns=tuple(cols.values()))
 
 
 def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
@@ -175,6 +201,6 @@ def read_ledger(path: Path, form: LedgerForm) -> Ledger:
         return _from_document(loaded, form, str(path))
     ledger = _ledger_from(loaded, form, str(path))
     if ledger is None:
-        raise InputError("找不到台账表头（应有 填报单位、隐患等级、事实 等列）", file=str(path),
+        raise InputError("找不到台账表头（应有 企业名称、隐患等级、隐患描述 等列）", file=str(path),
                          hint="hazcheck forms show hazard-ledger 列出各列及其可用写法")
     return ledger

@@ -7,10 +7,12 @@ from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from engine.model.classification import Classification, ItemResult
+from engine.model.classification import Classification, FactSource, ItemResult
 
-SCHEMA = "hazcheck.classify/1"
+SCHEMA = "hazcheck.classify/2"
+FROM_TEXT = "据描述：结论依据从隐患描述中读出的事实（见“事实及来源”），需人工确认，不是检查人员的认定"
 _STYLE = {"重大": "bold red", "一般": "green", "待确认": "bold yellow"}
 
 
@@ -43,31 +45,55 @@ def _items(console: Console, title: str, items: Sequence[ItemResult], kind: str)
         elif kind == "open":
             detail = "、".join(it.missing)
         else:
-            detail = f"词：{'、'.join(it.words)}\n需记录：{'、'.join(it.missing)}"
-        t.add_row(basis, it.summary, detail)
+            need = f"\n需记录：{'、'.join(it.missing)}" if it.missing else ""
+            detail = f"词：{'、'.join(it.words)}{need}"
+        t.add_row(Text(basis), Text(it.summary), Text(detail))  # recorded values are the user's text
     console.print(t)
+
+
+def _origin(src: FactSource) -> str:
+    """Where a fact came from, in the words the table uses."""
+    if src.source == "描述":
+        said = f"据描述“{src.words}”"
+        return said if src.used else f"{said}（未采用：已另行给出）"
+    return {"--fact": "--fact 给出", "事实列": "台账事实列", "隐患文件": "隐患文件",
+            "行业": "据行业写法"}[src.source]
 
 
 def render_table(result: Classification, console: Console, label: str | None = None) -> None:
     head = f"[{_STYLE[result.verdict]}]判定：{result.verdict}[/]"
-    if result.needs_confirmation:
+    if result.from_text:
+        head += " [yellow]（据描述，需人工确认）[/]"
+    elif result.needs_confirmation:
         head += " [yellow]（需人工确认）[/]"
-    where = f"{label}  " if label else ""
-    console.print(f"{where}{head}  日期 {result.date}  行业 {result.sector or '未指定'}")
+    line = Text.from_markup(head)
+    if label:
+        line = Text(f"{label}  ").append_text(line)
+    line.append(f"  日期 {result.date}  行业 {result.sector or '未指定'}")
+    console.print(line, highlight=False)
     for s in result.standards:
         span = f"{s.effective_from} 起" + (f"至 {s.effective_to}" if s.effective_to else "")
         cover = "" if s.coverage == "complete" else "，仅部分录入"
         reason = f"：{s.reason}" if s.reason else ""
         console.print(f"  依据标准 {s.title}（{s.number}，{span}{cover}）[dim]{s.role}{reason}[/]",
                       highlight=False, soft_wrap=True)
-    if result.facts:
+    if result.sources:
+        console.print("  事实及来源：", highlight=False)
+        for src in result.sources:
+            console.print(f"    {src.name}={src.value}  {_origin(src)}", highlight=False, markup=False,
+                          soft_wrap=True)
+    elif result.facts:
         console.print("  事实：" + "；".join(f"{k}={v}" for k, v in result.facts.items()), highlight=False,
                       markup=False, soft_wrap=True)
     if result.text:
         console.print(f"  描述：{result.text}", highlight=False, markup=False, soft_wrap=True)
+    if result.from_text:
+        console.print(f"  · {FROM_TEXT}", highlight=False, markup=False, soft_wrap=True)
     for reason in result.reasons:
         console.print(f"  · {reason}", highlight=False, markup=False, soft_wrap=True)
     _items(console, "符合的条款", result.matches, "match")
     _items(console, "尚不能判断的条款（记录缺少的事实后再判定）", result.undecided, "open")
     _items(console, "最接近的条款", result.nearest, "near")
-    _items(console, "候选条款（按描述用词排序，需人工确认）", result.candidates, "text")
+    shown = {(i.standard, i.ref) for i in (*result.matches, *result.undecided, *result.nearest)}
+    others = [c for c in result.candidates if (c.standard, c.ref) not in shown]
+    _items(console, "描述还提到的条款（按描述用词排序）", others, "text")

@@ -6,6 +6,7 @@ from itertools import groupby
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from engine.model.findings import AuditResult
 from engine.model.rules import SEVERITY_LABEL
@@ -21,7 +22,7 @@ def render(result: AuditResult, console: Console) -> None:
     s = result.summary
     title = f"{s.form_title}（{s.form}）  {s.source}" + (f"  数据区间 {s.period}" if s.period else "")
     if result.findings:
-        table = Table(title=title, show_lines=False, expand=False)
+        table = Table(title=Text(title), show_lines=False, expand=False)
         table.add_column("单位", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
@@ -29,18 +30,19 @@ def render(result: AuditResult, console: Console) -> None:
         table.add_column("依据", overflow="fold", ratio=2)
         for unit, items in groupby(result.findings, key=lambda f: f.unit):
             for n, f in enumerate(items):
+                # unit names, messages and bases carry text from the file: never markup
                 table.add_row(
-                    (unit or "（全表）") if n == 0 else "",
-                    f"[{_STYLE[f.severity]}]{SEVERITY_LABEL[f.severity]}[/]", f.rule,
-                    f.message, f.basis)
+                    Text((unit or "（全表）") if n == 0 else ""),
+                    Text(SEVERITY_LABEL[f.severity], style=_STYLE[f.severity]), Text(f.rule),
+                    Text(f.message), Text(f.basis))
             table.add_section()
         console.print(table)
     else:
-        console.print(f"{title}\n未发现问题。")
+        console.print(f"{title}\n未发现问题。", markup=False, highlight=False)
     counts = "，".join(f"{SEVERITY_LABEL[k]} {v} 项" for k, v in s.counts.items())
     console.print(f"共 {s.units} 个填报单位；{counts}。")
     if s.previous:
-        console.print(f"已与上期报表比较：{s.previous}")
+        console.print(f"已与上期报表比较：{s.previous}", markup=False, highlight=False)
     if result.rows:
         verdicts = {v: sum(1 for r in result.rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
         reported = sum(1 for r in result.rows if r.reported_level == "重大")
@@ -49,7 +51,7 @@ def render(result: AuditResult, console: Console) -> None:
                       f"待确认 {verdicts['待确认']} 条；上报重大 {reported} 条，其中可计入 {counted} 条。",
                       highlight=False)
     if s.reconciled_with:
-        console.print(f"已与报表核对：{s.reconciled_with}", highlight=False)
+        console.print(f"已与报表核对：{s.reconciled_with}", markup=False, highlight=False)
     if s.rates:
         rates = Table(title="计算得出的比率", show_header=True)
         rates.add_column("比率")
@@ -57,5 +59,5 @@ def render(result: AuditResult, console: Console) -> None:
         rates.add_column("分母", justify="right")
         rates.add_column("数值", justify="right")
         for r in s.rates:
-            rates.add_row(r.label, f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
+            rates.add_row(Text(r.label), f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
         console.print(rates)

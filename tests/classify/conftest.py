@@ -6,11 +6,13 @@ classifier promises (editions by date, precedence, partial coverage, unverified 
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
 from engine.load.criteria import CriteriaSet, load_criteria
+from engine.paths import bundled
 
 FACTS = """\
 facts:
@@ -109,4 +111,28 @@ def mini(tmp_path_factory: pytest.TempPathFactory) -> CriteriaSet:
     (folder / "facts" / "facts.yaml").write_text(FACTS, encoding="utf-8")
     for name, text in (("demo-2017", OLD), ("demo-2023", NEW), ("fire-2018", FIRE)):
         (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    return load_criteria(folder)
+
+
+SAYS = {  # how descriptions state the mini facts (criteria/facts/*.yaml ``says``)
+    "in_production": "{是: [生产期间, 生产时]}",
+    "water": "{是: [积水]}",
+    "pressure": "{数值: [压力]}",
+    "exits_locked": "{是: [锁闭, 上锁]}",
+}
+
+
+@pytest.fixture(scope="session")
+def reading(tmp_path_factory: pytest.TempPathFactory) -> CriteriaSet:
+    """The mini criteria with the bundled reading cues and phrases for its facts."""
+    folder: Path = tmp_path_factory.mktemp("criteria-reading")
+    (folder / "facts").mkdir()
+    lines = []
+    for line in FACTS.splitlines():
+        key = line.split("key: ")[1].split(",")[0] if "key: " in line else None
+        lines.append(line[:-1] + f", says: {SAYS[key]}}}" if key in SAYS else line)
+    (folder / "facts" / "facts.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for name, text in (("demo-2017", OLD), ("demo-2023", NEW), ("fire-2018", FIRE)):
+        (folder / f"{name}.yaml").write_text(text, encoding="utf-8")
+    shutil.copy(bundled("criteria") / "reading.yaml", folder / "reading.yaml")
     return load_criteria(folder)

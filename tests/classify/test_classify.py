@@ -108,7 +108,8 @@ def test_partial_standard_as_the_sector_standard(mini: CriteriaSet) -> None:
     assert r.verdict == "待确认"
 
 
-def test_text_ranks_candidates_and_never_decides(mini: CriteriaSet) -> None:
+def test_text_without_reading_cues_only_ranks(mini: CriteriaSet) -> None:
+    """A criteria folder with no reading.yaml reads no facts: candidates only, never a verdict."""
     r = classify(mini, {}, text="炼钢车间渣坑内有积水")
     assert r.verdict == "待确认" and r.needs_confirmation
     assert r.candidates[0].ref == "第二条"
@@ -116,7 +117,52 @@ def test_text_ranks_candidates_and_never_decides(mini: CriteriaSet) -> None:
     assert set(r.candidates[0].missing) == {"生产期间", "积水", "场所"}
     nothing = classify(mini, {}, text="办公楼墙面开裂")
     assert nothing.verdict == "待确认" and not nothing.candidates
-    assert any("没有出现" in reason for reason in nothing.reasons)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_text_major_from_facts_read(reading: CriteriaSet, backend: str) -> None:
+    r = classify(reading, {}, text="炼钢车间生产时渣坑内有积水", backend=backend)
+    assert r.verdict == "重大" and r.needs_confirmation and r.from_text
+    assert [m.ref for m in r.matches] == ["第二条"]
+    assert r.reasons[0] == "符合 示例令第2号 第二条"
+    words = {s.name: (s.source, s.words) for s in r.sources}
+    assert words == {"生产期间": ("描述", "生产时"), "场所": ("描述", "渣坑"), "积水": ("描述", "积水"),
+                     "行业": ("行业", None)}
+
+
+def test_text_near_miss_is_general_and_names_the_fact(reading: CriteriaSet) -> None:
+    r = classify(reading, {}, text="炼钢车间生产时渣坑内没有积水")
+    assert r.verdict == "一般" and r.needs_confirmation and r.from_text
+    assert r.nearest[0].ref == "第二条"
+    assert any(c.state == "不成立" and c.recorded == "否" for c in r.nearest[0].conditions)
+
+
+def test_text_missing_deciding_fact_is_undecided(reading: CriteriaSet) -> None:
+    r = classify(reading, {}, text="渣坑内有积水")
+    assert r.verdict == "待确认"
+    assert r.undecided[0].ref == "第二条" and r.undecided[0].missing == ("生产期间",)
+
+
+def test_text_about_nothing_is_general(reading: CriteriaSet) -> None:
+    r = classify(reading, {}, text="办公楼墙面开裂")
+    assert r.verdict == "一般" and r.needs_confirmation and r.from_text
+    assert not r.candidates and [s.source for s in r.sources] == ["行业"]
+    assert any("没有涉及任何已录入条款" in reason for reason in r.reasons)
+
+
+def test_given_facts_win_over_the_text_and_both_are_shown(reading: CriteriaSet) -> None:
+    r = classify(reading, {"积水": "否"}, text="炼钢车间生产时渣坑内有积水")
+    assert r.verdict == "一般"
+    water = [s for s in r.sources if s.name == "积水"]
+    assert [(s.source, s.value, s.used) for s in water] == [("--fact", "否", True), ("描述", "是", False)]
+
+
+def test_text_ranges_settle_only_when_every_threshold_agrees(reading: CriteriaSet) -> None:
+    assert classify(reading, {}, text="水封压力不足20千帕").verdict == "重大"  # < 20 ⇒ < 30
+    open_range = classify(reading, {}, text="水封压力不足40kPa")  # < 40 says nothing about < 30
+    assert open_range.verdict == "待确认"
+    assert any("只给出范围" in reason for reason in open_range.reasons)
+    assert classify(reading, {}, text="水封压力0.035MPa").verdict == "一般"  # 35 kPa
 
 
 def test_unknown_sector_names_the_known_ones(mini: CriteriaSet) -> None:

@@ -1,0 +1,80 @@
+"""How descriptions state facts: the cue words every fact shares (``criteria/reading.yaml``).
+
+Each fact lists its own phrases under ``says`` in the vocabulary; what turns a phrase into
+"yes", "no" or a number is shared by all facts and lives here: negation words before a
+phrase, failure words after a device, comparison words before a number, and the spellings
+of each unit with their conversion factor. Keeping these in one file means a rule author
+fixes "未按规定设置" once for every fact, not once per phrase.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from engine.model.criteria import distinct_nonblank
+
+COMPARE_KINDS = ("greater", "greater_equal", "less", "less_equal")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Compare(_Strict):
+    greater: tuple[str, ...] = ()
+    greater_equal: tuple[str, ...] = ()
+    less: tuple[str, ...] = ()
+    less_equal: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _disjoint(self) -> Compare:
+        seen: dict[str, str] = {}
+        for kind in COMPARE_KINDS:
+            for w in distinct_nonblank(getattr(self, kind), f"compare.{kind} "):
+                if w in seen:
+                    raise ValueError(f"比较词 “{w}” 同时写在 {seen[w]} 和 {kind} 中")
+                seen[w] = kind
+        return self
+
+    def kind_of(self) -> dict[str, str]:
+        return {w: kind for kind in COMPARE_KINDS for w in getattr(self, kind)}
+
+
+class ReadingRules(_Strict):
+    """The shared cues; see the header of ``criteria/reading.yaml`` for what each one does."""
+
+    negation_gap: int = Field(6, ge=0, le=20, description="否定词与说法之间最多隔几个字")
+    after_gap: int = Field(4, ge=0, le=20, description="说法与其后失效词之间最多隔几个字")
+    negation: tuple[str, ...]
+    not_negating: tuple[str, ...] = ()
+    negation_stops: tuple[str, ...] = ()
+    establish: tuple[str, ...] = ()
+    failure: tuple[str, ...]
+    working: tuple[str, ...]
+    clause_breaks: tuple[str, ...]
+    transitions: tuple[str, ...] = ()
+    compare: Compare = Compare()
+    units: dict[str, dict[str, float]] = Field(default_factory=dict)
+
+    @field_validator("negation", "not_negating", "negation_stops", "establish", "failure", "working",
+                     "transitions")
+    @classmethod
+    def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return distinct_nonblank(v, "词表")
+
+    @field_validator("units")
+    @classmethod
+    def _units(cls, v: dict[str, dict[str, float]]) -> dict[str, dict[str, float]]:
+        for unit, spellings in v.items():
+            if spellings.get(unit) != 1:
+                raise ValueError(f"单位 “{unit}” 的写法中应有它自己，系数为 1")
+            bad = [s for s, k in spellings.items() if not k or k <= 0]
+            if bad:
+                raise ValueError(f"单位 “{unit}” 的写法 {'、'.join(bad)} 系数应为正数")
+        return v
+
+    def spellings(self, unit: str | None) -> dict[str, float]:
+        """Unit spellings → factor into ``unit``; a unit not in the table is spelt only as itself."""
+        if not unit:
+            return {}
+        return dict(self.units.get(unit, {unit: 1.0}))

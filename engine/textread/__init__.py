@@ -1,0 +1,1 @@
+"""Reading facts from written descriptions (隐患描述)."""

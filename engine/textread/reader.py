@@ -1,0 +1,400 @@
+"""Read facts from a written description (隐患描述), and say which words gave each one.
+
+A finding written as "速冻间内同时作业人员12人，未单独设置作业间" states facts the criteria
+test (速冻间作业人数 = 12, 速冻装置单独设间 = 否). Each fact of the vocabulary lists its phrases
+under ``says``; the cues every fact shares (negation, failure of a device, comparison words,
+units) are in ``criteria/reading.yaml``. The reader is deliberately literal:
+
+* a phrase counts only inside its own clause (split at punctuation and at 但/却…), and a
+  negation word flips it only when it stands just before it (``negation_gap``);
+* a device fact (``device: true``, "××有效") is read only when the clause says whether it works
+  (未设置…, …损坏, 已设置并投用): naming a device says nothing about it;
+* a number is read only with a unit the fact's unit converts from, next to one of the fact's
+  number phrases; "超过9人" is a range, settled later against the thresholds in play;
+* a fact stated two ways (是 and 否, or two different places) is not read at all: the
+  verdict must then wait for a person, never pick one.
+
+Phrases are found with one Aho-Corasick automaton (pyahocorasick) over every phrase of every
+fact, so a description costs one pass whatever the size of the vocabulary; Chinese numerals
+(十二, 三点五) are converted with cn2an, only where they stand next to a unit.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Set
+from dataclasses import dataclass, field
+from typing import Any
+
+import ahocorasick
+
+from engine.model.criteria import Fact, Vocabulary
+from engine.model.reading import ReadingRules
+
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万点"
+_NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+?)"  # lazy: 二十千帕 is 二十 + 千帕
+_SPACE = re.compile(r"\s+")
+_LINES = re.compile(r"[\r\n]+")
+
+
+def normalise(text: str) -> str:
+    """NFKC (full-width digits and letters to half-width) without white space: how phrases are matched.
+
+    A line break ends a clause, as a full stop does.
+    """
+    return _SPACE.sub("", _LINES.sub("。", unicodedata.normalize("NFKC", text)))
+
+
+@dataclass(frozen=True)
+class Bound:
+    """A number stated as a range: ``op`` is one of > >= < <= against ``value``."""
+
+    op: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One fact read from the text: the value, and the words that stated it."""
+
+    key: str
+    value: Any  # bool, str, int/float; for a range, the Bound
+    words: str  # the clause words that stated it, e.g. "未设置泄爆装置"
+    start: int  # offsets in the normalised text
+    end: int
+
+
+@dataclass(frozen=True)
+class TextReading:
+    """What a description states: exact facts, ranges, and facts stated two ways."""
+
+    facts: dict[str, Any]
+    bounds: dict[str, Bound]
+    evidence: tuple[Evidence, ...]
+    conflicts: dict[str, tuple[str, ...]]  # fact key -> the words that disagree
+    conflict_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # fact key -> the values
+
+    def words_for(self, key: str, value: Any = None) -> str:
+        """The words that stated ``key`` (only those giving ``value``, when one is named)."""
+        return "、".join(dict.fromkeys(e.words for e in self.evidence
+                                       if e.key == key and (value is None or e.value == value)))
+
+
+@dataclass(frozen=True)
+class _Phrase:
+    key: str
+    kind: str  # bool | text | number
+    value: Any  # polarity for bool, the value for text, None for number
+    text: str
+
+
+_LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/)$")  # "未设置A、B和C": one negation for all three
+_COMPARE_OPS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<="}
+
+
+class TextReader:
+    """Compiled once per vocabulary; ``read`` is a pure function of the text."""
+
+    def __init__(self, vocabulary: Vocabulary, rules: ReadingRules) -> None:
+        self.rules = rules
+        self._facts = {f.key: f for f in vocabulary.facts}
+        self._auto = ahocorasick.Automaton()
+        entries: dict[str, list[_Phrase]] = {}
+        for fact in vocabulary.facts:
+            for p in self._phrases(fact):
+                entries.setdefault(p.text, []).append(p)
+        for text, phrases in entries.items():
+            self._auto.add_word(text, tuple(phrases))
+        self._empty = not entries
+        if entries:
+            self._auto.make_automaton()
+        self._negation = tuple(sorted({normalise(w) for w in rules.negation}, key=len, reverse=True))
+        self._failure = tuple(sorted({normalise(w) for w in rules.failure}, key=len, reverse=True))
+        self._working = tuple(sorted({normalise(w) for w in rules.working}, key=len, reverse=True))
+        self._not_negating = tuple(sorted({normalise(w) for w in rules.not_negating}, key=len, reverse=True))
+        self._stops = tuple(normalise(w) for w in rules.negation_stops)
+        establish = "|".join(re.escape(normalise(w)) for w in rules.establish) or "(?!)"
+        negation = "|".join(re.escape(w) for w in self._negation) or "(?!)"
+        self._undone = re.compile(rf"(?:{negation})[^,.;!?:。，；]{{0,4}}?(?:{establish})")
+        breaks = sorted({normalise(b) or b for b in (*rules.clause_breaks, *rules.transitions)},
+                        key=len, reverse=True)
+        self._breaks = re.compile("|".join(re.escape(b) for b in breaks)) if breaks else None
+        self._compare = {normalise(w): _COMPARE_OPS[k] for w, k in rules.compare.kind_of().items()}
+        self._compare_rx = "|".join(re.escape(w) for w in sorted(self._compare, key=len, reverse=True))
+        self._numbers: dict[str, re.Pattern[str]] = {}
+
+    # ------------------------------------------------------------------ compile
+
+    @staticmethod
+    def _phrases(fact: Fact) -> Iterable[_Phrase]:
+        if fact.type == "bool":
+            for label, polarity in (("是", True), ("否", False)):
+                for w in fact.says.get(label, ()):
+                    yield _Phrase(fact.key, "bool", polarity, normalise(w))
+        elif fact.type == "text":
+            words: dict[str, str] = {}
+            for value in fact.values if fact.value_phrases else ():
+                if len(normalise(value)) >= 2:
+                    words[normalise(value)] = value
+            for value, phrases in fact.says.items():
+                for w in phrases:
+                    words[normalise(w)] = value
+            for w, value in words.items():
+                yield _Phrase(fact.key, "text", value, w)
+        else:
+            for w in fact.says.get("数值", ()):
+                yield _Phrase(fact.key, "number", None, normalise(w))
+
+    def phrases_of(self, key: str) -> list[str]:
+        return [p.text for p in self._phrases(self._facts[key])]
+
+    # ------------------------------------------------------------------ read
+
+    def read(self, text: str | None, keys: Iterable[str] | None = None) -> TextReading:
+        """Facts stated by ``text``; only the facts in ``keys`` (all if None) are read."""
+        if not text or self._empty:
+            return TextReading({}, {}, (), {})
+        wanted = None if keys is None else set(keys)
+        norm = normalise(text)
+        clauses = self._clauses(norm)
+        matches: dict[str, list[tuple[int, int, _Phrase]]] = {}
+        for end, phrases in self._auto.iter(norm):
+            for p in phrases:
+                if wanted is not None and p.key not in wanted:
+                    continue
+                start = end - len(p.text) + 1
+                matches.setdefault(p.key, []).append((start, end + 1, p))
+        kept = [_longest(found_spans) for found_spans in matches.values()]
+        numbers = [(a, b, p.key) for one in kept for a, b, p in one if p.kind == "number"]
+        texts = [(a, b, p.key) for one in kept for a, b, p in one if p.kind == "text"]
+        # the phrases a negation can govern
+        spans = sorted((a, b) for one in kept for a, b, p in one if p.kind == "bool")
+        found: list[Evidence] = []
+        embedded: set[int] = set()  # text values inside another fact's longer phrase (高炉 in 高炉煤气)
+        for phrase_spans in kept:
+            for start, end, p in phrase_spans:
+                same_kind = numbers if p.kind == "number" else texts if p.kind == "text" else []
+                inside = any(a <= start and end <= b and (a, b) != (start, end) and k != p.key
+                             for a, b, k in same_kind)
+                if inside and p.kind == "number":
+                    continue  # 纵坡 inside 设计纵坡: the longer phrase owns the number
+                ev = self._state(norm, clauses, start, end, p, spans)
+                if ev is not None:
+                    found.append(ev)
+                    if inside:
+                        embedded.add(id(ev))
+        return _settle(found, embedded)
+
+    def _clauses(self, norm: str) -> list[tuple[int, int]]:
+        """(start, end) of each clause; a break word belongs to no clause."""
+        if self._breaks is None:
+            return [(0, len(norm))]
+        out, pos = [], 0
+        for m in self._breaks.finditer(norm):
+            out.append((pos, m.start()))
+            pos = m.end()
+        out.append((pos, len(norm)))
+        return out
+
+    @staticmethod
+    def _clause_of(clauses: list[tuple[int, int]], start: int) -> tuple[int, int]:
+        for a, b in clauses:
+            if a <= start < b:
+                return a, b
+        return start, start
+
+    def _before(self, norm: str, lo: int, start: int, words: tuple[str, ...], gap: int) -> int | None:
+        """Start of a cue word that ends at most ``gap`` characters before ``start`` (same clause)."""
+        window = norm[lo:start]
+        best = None
+        for w in words:
+            i = window.rfind(w)
+            if i >= 0 and len(window) - (i + len(w)) <= gap and (best is None or lo + i < best):
+                best = lo + i
+        return best
+
+    def _negated(self, norm: str, lo: int, start: int, spans: list[tuple[int, int]]) -> int | None:
+        """Start of the negation word that governs the phrase at ``start``, or None.
+
+        A negation governs only the first phrase after it, and not when what stands between
+        is an act (未及时修订…) or an attribute (不符合规定的…), nor when it begins a word that
+        negates only itself (不合格, 未检).
+        """
+        gap = self.rules.negation_gap
+        lo = max(lo, start - gap - max((len(w) for w in self._negation), default=0))
+        window = norm[lo:start]
+        for i in range(len(window) - 1, -1, -1):
+            cue = next((w for w in self._negation if window.startswith(w, i)), None)
+            if cue is None:
+                continue
+            at, between = lo + i, window[i + len(cue):]
+            if len(between) > gap:
+                return None
+            if any(_inside(norm, at, w) for w in self._not_negating):
+                continue
+            if "的" in between or any(w in between for w in self._stops):
+                return None
+            between_spans = [(a, b) for a, b in spans if at + len(cue) <= a and b <= start]
+            if between_spans and not _LIST.match(norm[max(b for _, b in between_spans):start]):
+                return None  # another phrase stands between: the negation is about that one
+            return at
+        return None
+
+    def _skip(self, norm: str, end: int, hi: int) -> int:
+        """How many characters after a phrase a following negation may start (within after_gap)."""
+        window = norm[end:min(hi, end + self.rules.after_gap + 1)]
+        hits = [window.find(w) for w in self._negation]
+        hits = [i for i in hits if i >= 0]
+        return min(hits) if hits else 0
+
+    @staticmethod
+    def _after(norm: str, end: int, hi: int, words: tuple[str, ...], gap: int) -> int | None:
+        """Start of the first cue word beginning at most ``gap`` characters after ``end`` (same clause)."""
+        window = norm[end:hi]
+        hits = [i for i in (window.find(w) for w in words) if 0 <= i <= gap]
+        return end + min(hits) if hits else None
+
+    def _state(self, norm: str, clauses: list[tuple[int, int]], start: int, end: int,
+               p: _Phrase, spans: list[tuple[int, int]]) -> Evidence | None:
+        lo, hi = self._clause_of(clauses, start)
+        fact = self._facts[p.key]
+        gap = self.rules.negation_gap
+        neg = self._negated(norm, lo, start, spans)
+        if p.kind == "number":
+            return self._number(norm, lo, hi, start, end, fact)
+        if p.kind == "text":
+            if neg is not None and start - neg <= 2:
+                return None  # "不在渣坑", "非防爆" state no value; "未设置可燃气体报警仪" still names the gas
+            return Evidence(p.key, p.value, norm[start:end], start, end)
+        polarity: bool = p.value
+        first, last = start, end
+        if neg is not None:
+            polarity, first = not polarity, neg
+        elif (fact.device or fact.measure) and p.value:
+            # a device's name alone says nothing: the clause must say it fails or works;
+            # a measure (预案, 演练, 作业票) fails, or was not done (未按计划开展)
+            fail = self._after(norm, end, hi, self._failure, self.rules.after_gap)
+            undone = self._undone.match(norm, end + self._skip(norm, end, hi), hi)
+            if fail is not None:
+                polarity, last = False, _word_end(norm, fail, self._failure)
+            elif undone is not None:
+                polarity, last = False, undone.end()
+            elif not fact.device:
+                pass  # a measure named plainly is a measure in place
+            else:
+                before = self._before(norm, lo, start, self._working, gap)
+                after = self._after(norm, end, hi, self._working, self.rules.after_gap)
+                if before is None and after is None:
+                    return None
+                if before is not None:
+                    first = before
+                if after is not None:
+                    last = _word_end(norm, after, self._working)
+        return Evidence(p.key, polarity, norm[first:last], first, last)
+
+    def _number_rx(self, fact: Fact) -> re.Pattern[str]:
+        if fact.key not in self._numbers:
+            units = sorted(self.rules.spellings(fact.unit), key=len, reverse=True)
+            unit_rx = "|".join(re.escape(normalise(u)) for u in units)
+            cmp_rx = self._compare_rx or "(?!)"
+            self._numbers[fact.key] = re.compile(
+                rf"(?P<pre>{cmp_rx})?(?P<num>{_NUMBER})(?P<unit>{unit_rx})(?P<post>{cmp_rx})?")
+        return self._numbers[fact.key]
+
+    def _number(self, norm: str, lo: int, hi: int, start: int, end: int, fact: Fact) -> Evidence | None:
+        """The number next to a number phrase: after it in the clause, or just before it."""
+        rx = self._number_rx(fact)
+        spellings = self.rules.spellings(fact.unit)
+        after = norm[end:hi]
+        for m in rx.finditer(after):
+            if m.start() > 8:
+                break
+            return self._number_evidence(norm, fact, m, end, start, end + m.end(), spellings)
+        before = norm[lo:start]
+        for m in rx.finditer(before):
+            if m.end() >= len(before) - 2:  # "12名作业人员", "12人的作业间"
+                return self._number_evidence(norm, fact, m, lo, lo + m.start(), end, spellings)
+        return None
+
+    def _number_evidence(self, norm: str, fact: Fact, m: re.Match[str], base: int, first: int, last: int,
+                         spellings: dict[str, float]) -> Evidence | None:
+        value = _to_number(m.group("num"))
+        if value is None:
+            return None
+        factor = next((k for u, k in spellings.items() if normalise(u) == m.group("unit")), 1.0)
+        value = _tidy(value * factor)
+        word = m.group("pre") or m.group("post")
+        out: Any = value if word is None else Bound(self._compare[word], value)
+        return Evidence(fact.key, out, norm[first:last], first, last)
+
+
+def _inside(norm: str, at: int, word: str) -> bool:
+    """The character at ``at`` lies inside an occurrence of ``word`` (超期未检: the 未 is part of it)."""
+    lo = max(0, at - len(word) + 1)
+    i = norm.find(word, lo)
+    return 0 <= i <= at < i + len(word)
+
+
+def _word_end(norm: str, at: int, words: tuple[str, ...]) -> int:
+    """End of the longest cue word starting at ``at`` (cue tuples are sorted longest first)."""
+    return next(at + len(w) for w in words if norm.startswith(w, at))
+
+
+def _to_number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        import cn2an
+
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _tidy(v: float) -> float | int:
+    v = round(v, 9)
+    return int(v) if float(v).is_integer() and abs(v) < 2**53 else v
+
+
+def _longest(spans: list[tuple[int, int, _Phrase]]) -> list[tuple[int, int, _Phrase]]:
+    """One fact's matches without overlaps, longest first: "无积水" wins over the "积水" inside it."""
+    kept: list[tuple[int, int, _Phrase]] = []
+    for s in sorted(spans, key=lambda x: (x[0] - x[1], x[0])):
+        if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
+            kept.append(s)
+    return sorted(kept, key=lambda x: x[0])
+
+
+def _settle(found: list[Evidence], embedded: Set[int] = frozenset()) -> TextReading:
+    """One value per fact; a fact stated with two different values is a conflict, not a guess.
+
+    A value whose words sit inside another fact's longer phrase (高炉 in 高炉煤气) gives way to
+    one that stands on its own (煤气排水器); it is never read against nothing else.
+    """
+    by_key: dict[str, list[Evidence]] = {}
+    for ev in found:
+        by_key.setdefault(ev.key, []).append(ev)
+    facts: dict[str, Any] = {}
+    bounds: dict[str, Bound] = {}
+    conflicts: dict[str, tuple[str, ...]] = {}
+    conflict_values: dict[str, tuple[Any, ...]] = {}
+    kept: list[Evidence] = []
+    for key, evs in by_key.items():
+        values = list(dict.fromkeys(e.value for e in evs))
+        free = [e for e in evs if id(e) not in embedded]
+        if len(values) > 1 and free and len({e.value for e in free}) == 1:
+            evs, values = free, [free[0].value]
+        kept.extend(evs)  # the words stay on record, read or not
+        if len(values) > 1:
+            conflicts[key] = tuple(dict.fromkeys(e.words for e in evs))
+            conflict_values[key] = tuple(values)
+            continue
+        if isinstance(values[0], Bound):
+            bounds[key] = values[0]
+        else:
+            facts[key] = values[0]
+    kept.sort(key=lambda e: e.start)
+    return TextReading(facts, bounds, tuple(kept), conflicts, conflict_values)

@@ -1,0 +1,97 @@
+"""The description reader: each cue rule of criteria/reading.yaml on a small vocabulary.
+
+These pin the reader's promises — a negation governs only the phrase just after it, a device
+named without its state says nothing, a number needs a unit, a fact stated two ways is not
+read — with the bundled cue words, so a change to reading.yaml that breaks one is caught.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from engine.load.criteria import load_criteria
+from engine.model.criteria import Fact, Vocabulary
+from engine.textread.reader import Bound, TextReader
+
+FACTS = [
+    Fact(key="vent_ok", name="泄爆装置有效", type="bool", device=True, doc="d",
+         says={"是": ("泄爆装置", "泄爆口")}),
+    Fact(key="water", name="积水", type="bool", doc="d", says={"是": ("积水",)}),
+    Fact(key="in_use", name="仍在使用", type="bool", doc="d", says={"是": ("仍在使用", "继续使用")}),
+    Fact(key="plan", name="应急预案已制定", type="bool", measure=True, doc="d", says={"是": ("应急预案",)}),
+    Fact(key="drill", name="已开展应急演练", type="bool", measure=True, doc="d", says={"是": ("应急演练",)}),
+    Fact(key="collector", name="除尘器", type="bool", doc="d", says={"是": ("除尘器",)}),
+    Fact(key="workers", name="作业人数", type="number", unit="人", doc="d", says={"数值": ("作业人员",)}),
+    Fact(key="pressure", name="压力", type="number", unit="kPa", doc="d", says={"数值": ("压力",)}),
+    Fact(key="slope", name="实测坡度", type="number", unit="%", doc="d", says={"数值": ("纵坡", "实测纵坡")}),
+    Fact(key="design_slope", name="设计坡度", type="number", unit="%", doc="d", says={"数值": ("设计纵坡",)}),
+    Fact(key="place", name="场所", type="text", values=("炉下渣坑", "事故坑"), doc="d"),
+    Fact(key="grade", name="检验结论", type="text", values=("合格", "不合格"), value_phrases=False, doc="d"),
+]
+
+
+@pytest.fixture(scope="module")
+def reader() -> TextReader:
+    return TextReader(Vocabulary(facts=tuple(FACTS)), load_criteria().reading)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("除尘器未设置泄爆装置", {"vent_ok": False, "collector": True}),
+    ("未按规定设置泄爆口", {"vent_ok": False}),
+    ("泄爆口被堵塞", {"vent_ok": False}),
+    ("泄爆装置已设置并投用", {"vent_ok": True}),
+    ("除尘器泄爆口朝向作业区", {"collector": True}),  # a device named, its state not said
+    ("地面没有积水", {"water": False}),
+    ("有积水，但泄爆装置完好", {"water": True, "vent_ok": True}),  # 但 starts a new clause
+    ("叉车定期检验不合格仍在使用", {"in_use": True}),  # 不合格 negates itself only
+    ("电梯超期未检仍在使用", {"in_use": True}),
+    ("员工未及时修订应急预案", {"plan": True}),  # the act (修订) is negated, not the plan
+    ("未制定生产安全事故应急预案", {"plan": False}),
+    ("应急演练未按计划开展", {"drill": False}),  # a measure not carried out
+    ("应急演练记录不全", {"drill": True}),
+    ("积水未排除", {"water": True}),  # 排除 is not a measure being set up
+    ("未设置泄爆装置的除尘器", {"vent_ok": False, "collector": True}),  # 未 governs the first phrase only
+    ("存在不符合规定的积水", {"water": True}),
+    ("炉下渣坑有积水", {"place": "炉下渣坑", "water": True}),
+    ("检验结论为合格", {}),  # value_phrases: false
+])
+def test_cues(reader: TextReader, text: str, facts: dict[str, Any]) -> None:
+    assert reader.read(text).facts == facts
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("作业人员十二名", 12), ("12名作业人员", 12), ("现场作业人员约15人", 15),
+    ("压力0.035MPa", 35), ("压力 29.5 千帕", 29.5), ("作业人员十二", None),  # a number needs its unit
+])
+def test_numbers_with_units(reader: TextReader, text: str, value: float | None) -> None:
+    read = reader.read(text)
+    assert read.facts.get("workers", read.facts.get("pressure")) == value
+
+
+def test_comparison_words_give_ranges(reader: TextReader) -> None:
+    assert reader.read("作业人员超过9人").bounds == {"workers": Bound(">", 9)}
+    assert reader.read("作业人员不足5人").bounds == {"workers": Bound("<", 5)}
+    assert reader.read("作业人员9人以上").bounds == {"workers": Bound(">=", 9)}
+    assert reader.read("作业人员不超过9人").bounds == {"workers": Bound("<=", 9)}
+
+
+def test_a_number_phrase_inside_a_longer_one_leaves_its_number(reader: TextReader) -> None:
+    read = reader.read("运输道路实测纵坡12%，设计纵坡8%")
+    assert read.facts == {"slope": 12, "design_slope": 8} and not read.conflicts
+
+
+def test_a_fact_stated_two_ways_is_not_read(reader: TextReader) -> None:
+    read = reader.read("一号除尘器泄爆口堵塞，二号除尘器泄爆口完好")
+    assert "vent_ok" not in read.facts and "vent_ok" in read.conflicts
+    assert set(read.conflicts["vent_ok"]) == {"泄爆口堵塞", "泄爆口完好"}
+
+
+def test_evidence_names_the_words(reader: TextReader) -> None:
+    read = reader.read("除尘器未设置泄爆装置")
+    assert read.words_for("vent_ok") == "未设置泄爆装置"
+
+
+def test_only_the_facts_asked_for_are_read(reader: TextReader) -> None:
+    assert reader.read("炉下渣坑有积水", keys={"water"}).facts == {"water": True}
