@@ -1,4 +1,5 @@
-# hazcheck: `make demo` audits a sample return, classifies a finding and audits a sample ledger; `make test` runs the whole suite.
+# hazcheck: `make demo` audits a sample return, classifies a finding (facts, then a description) and audits two sample
+# ledgers (one as offices keep it); `make test` runs the whole suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -23,9 +24,17 @@ demo: $(STAMP)
 	@$(BIN)/hazcheck classify --sector 冶金 --date 2024-03-01 \
 	    --fact 生产期间=是 --fact 积水=是 --fact 场所=炉下渣坑; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi
+	@echo; echo "== 2b. 只有文字描述：从描述中读出事实再判定（据描述，需人工确认） =="
+	@$(BIN)/hazcheck classify --sector 冶金 --date 2024-03-01 \
+	    --text "炼钢车间出钢时炉下渣坑有积水"; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi
 	@echo; echo "== 3. 审核隐患台账，并与调度表核对 =="
 	@$(BIN)/hazcheck audit cases/hazard-ledger/district-2024-q1/ledger.csv \
 	    --return cases/hazard-ledger/district-2024-q1/return.csv --as-of 2024-03-31; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo "退出码 $$rc（1 = 发现错误级问题）"
+	@echo; echo "== 4. 审核按办公室习惯记的台账（只有隐患描述，行业写作 工贸、教育……，日期写法不一） =="
+	@$(BIN)/hazcheck audit cases/hazard-ledger/township-2024-office/ledger.csv --as-of 2024-09-30; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "退出码 $$rc（1 = 发现错误级问题）"
 
@@ -39,6 +48,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_ledger.py
+	$(BIN)/python bench/text_accuracy.py
 
 wheel-check: $(STAMP)
 	bash scripts/wheel_check.sh

@@ -11,26 +11,18 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from engine import __version__
-from engine.catalog import Catalog, load_catalog
 from engine.errors import HazcheckError, InputError
-from engine.evaluate.run import audit as run_audit
-from engine.load.criteria import CriteriaSet
-from engine.model.findings import AuditResult
-from engine.model.forms import UNIT_KINDS
-from engine.model.ledger import Ledger, LedgerForm
-from engine.read import read_submission
-from engine.read.ledger import detect_ledger, read_ledger
-from engine.report import csv_report, json_report, table
-from engine.report.annotate import annotate as write_annotated
-from engine.report.annotate_ledger import annotate_ledger
-from engine.report.atomic import write_text_atomic
+
+if TYPE_CHECKING:  # the engine is imported inside each command: `hazcheck --help` loads none of it
+    from engine.load.criteria import CriteriaSet
+    from engine.model.findings import AuditResult
+    from engine.model.ledger import LedgerForm
 
 app = typer.Typer(help="重大事故隐患判定与报表审核工具 hazcheck", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
@@ -66,6 +58,8 @@ def _fail(exc: HazcheckError) -> typer.Exit:
 
 
 def _unit_kinds(pairs: list[str]) -> dict[str, str]:
+    from engine.model.forms import UNIT_KINDS
+
     kinds = {}
     for pair in pairs:
         name, sep, kind = pair.partition("=")
@@ -83,6 +77,9 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
+    from engine.report import csv_report, json_report, table
+    from engine.report.atomic import write_text_atomic
+
     if fmt is OutputFormat.table:
         if output is not None:
             rec = Console(record=True, width=200, file=open(os.devnull, "w"))  # noqa: SIM115
@@ -96,38 +93,6 @@ def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
         write_text_atomic(output, text)
     else:
         sys.stdout.write(text)
-
-
-def _ledger(catalog: Catalog, file: Path, form: str | None) -> Ledger | None:
-    """The file as a ledger if ``--form`` names a ledger form, or if no form is given and the file
-    has a ledger header; None for a return."""
-    if form is not None:
-        return read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers else None
-    return detect_ledger(file, catalog.ledgers.values())
-
-
-def _audit_ledger(catalog: Catalog, ledger: Ledger, form: LedgerForm, return_file: Path | None,
-                  as_of: str | None, unit_kind: list[str], backend: str) -> AuditResult:
-    from datetime import date as _date
-
-    from engine.classify.inputs import parse_day
-    from engine.ledger.run import audit_ledger
-    from engine.load.criteria import load_criteria
-
-    try:
-        day = parse_day(as_of) if as_of else _date.today()
-    except ValueError as exc:
-        raise InputError(str(exc), field="--as-of") from exc
-    ret = None
-    if return_file is not None:
-        if form.reconcile is None:
-            raise InputError(f"台账表单 {form.id} 没有定义与报表的核对（reconcile）", field="--return")
-        ret = read_submission(return_file, catalog.forms, form_id=form.reconcile.form,
-                              unit_kinds=_unit_kinds(unit_kind))
-    cs = load_criteria()
-    result, _ = audit_ledger(ledger, catalog.plan(form.id), cs, as_of=day, counts=catalog.counts(form.id),
-                             ret=ret, backend=backend)
-    return result
 
 
 @app.command()
@@ -155,46 +120,32 @@ def audit(
 ) -> None:
     """审核一份调度表或隐患台账：列出每一处前后矛盾、认定错误及其依据。"""
     try:
-        catalog = load_catalog()
+        from engine.jobs import audit_file
+
         inputs = [p for p in (file, previous, return_file) if p is not None]
         for target, flag in ((output, "--output"), (annotate, "--annotate")):
             if target is not None and any(_same_file(target, p) for p in inputs):
                 raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
-        ledger = _ledger(catalog, file, form)
-        if ledger is not None:
-            ledger_form = catalog.ledger(ledger.form_id)
-            if previous is not None:
-                raise InputError("审核台账时不用 --previous（与报表核对请用 --return）", field="--previous")
-            result = _audit_ledger(catalog, ledger, ledger_form, return_file, as_of, unit_kind,
-                                   backend.value)
-            _emit(result, fmt, output)
-            if annotate is not None:
-                annotate_ledger(result, ledger, ledger_form, annotate)
-                err.print(f"已写出标注文件：{annotate}", highlight=False)
-            raise typer.Exit(1 if result.has_errors else 0)
-        if return_file is not None or as_of is not None:
-            raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")
-        kinds = _unit_kinds(unit_kind)
-        if form is not None:
-            catalog.form(form)
-        sub = read_submission(file, catalog.forms, form_id=form, unit_kinds=kinds, unit=unit)
-        prev = None
-        if previous is not None:
-            prev = read_submission(previous, catalog.forms, form_id=sub.form_id,
-                                   unit_kinds=kinds, unit=unit)
-        plan = catalog.plan(sub.form_id)
-        result = run_audit(sub, plan, previous=prev, backend=backend.value)
-        _emit(result, fmt, output)
+        job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
+                         unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value)
+        _emit(job.result, fmt, output)
         if annotate is not None:
-            write_annotated(result, sub, plan.form, annotate)
+            if job.ledger is not None:
+                from engine.report.annotate_ledger import annotate_ledger
+
+                annotate_ledger(job.result, job.ledger, job.form, annotate)
+            else:
+                from engine.report.annotate import annotate as write_annotated
+
+                write_annotated(job.result, job.submission, job.form, annotate)
             err.print(f"已写出标注文件：{annotate}", highlight=False)
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    raise typer.Exit(1 if result.has_errors else 0)
+    raise typer.Exit(1 if job.result.has_errors else 0)
 
 
 @app.command()
@@ -217,66 +168,31 @@ def classify(
         "--backend", help="规则求值方式：durable 为规则引擎；python 为对照实现")] = BackendName.durable,
 ) -> None:
     """判定一条隐患是否为重大事故隐患，列出依据条款；退出码 0 一般，1 重大或待确认，2 输入有误。"""
-    from datetime import date as _date
-
-    from engine.classify.facts import FactError, parse_pairs
-    from engine.classify.inputs import finding_input, parse_day
-    from engine.classify.run import Classifier
-    from engine.classify.select import UnknownSector
-    from engine.evaluate.run import get_backend
-    from engine.load.criteria import load_criteria
-    from engine.read.finding import RawFinding, read_findings
-    from engine.report.classification import render_json, render_table
-
     try:
-        if file is None and not fact and not text:
-            raise InputError("请给出隐患文件，或用 --fact 名称=值 / --text 描述 说明隐患", field="FILE")
-        if file is not None and (fact or text):
-            raise InputError("隐患文件与 --fact/--text 只能二选一", field="--fact")
+        from engine.jobs import classify_findings
+        from engine.report.atomic import write_text_atomic
+        from engine.report.classification import render_json, render_table
+
         if output is not None and file is not None and _same_file(output, file):
             raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
-        cs = load_criteria()
-        try:
-            default_day = parse_day(day) if day else _date.today()
-        except ValueError as exc:
-            raise InputError(str(exc), field="--date") from exc
-        if file is not None:
-            raws = read_findings(file)
-        else:
-            pairs: dict[str, str] = {}
-            for item in fact:
-                try:
-                    for name, value in parse_pairs(item).items():
-                        if name in pairs:
-                            raise FactError(name, f"“{name}” 写了两次")
-                        pairs[name] = value
-                except FactError as exc:
-                    raise InputError(str(exc), field="--fact", hint=exc.hint) from exc
-            raws = [RawFinding("--fact", facts=pairs, text=text)]
-        where = str(file) if file is not None else None
-        findings = [finding_input(cs, r, default_day=default_day, file=where, sector=sector) for r in raws]
-        try:
-            results = Classifier(cs, get_backend(backend.value)).classify_many(findings)
-        except UnknownSector as exc:
-            raise InputError(str(exc), file=where, field="--sector/行业", hint=exc.hint) from exc
-        labels = [r.label for r in raws]
+        job = classify_findings(file, facts=fact, text=text, sector=sector, day=day, backend=backend.value)
         if fmt is ClassifyFormat.json:
-            doc = render_json(results, labels)
+            doc = render_json(job.results, job.labels)
             if output is not None:
                 write_text_atomic(output, doc)
             else:
                 sys.stdout.write(doc)
         else:
             target = Console(record=True, width=200, file=open(os.devnull, "w")) if output else out  # noqa: SIM115
-            for label, result in zip(labels, results, strict=True):
-                render_table(result, target, label if len(results) > 1 else None)
+            for label, result in zip(job.labels, job.results, strict=True):
+                render_table(result, target, label if len(job.results) > 1 else None)
             if output is not None:
                 write_text_atomic(output, target.export_text())
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    raise typer.Exit(0 if all(r.verdict == "一般" for r in results) else 1)
+    raise typer.Exit(0 if job.all_general else 1)
 
 
 def _criteria() -> CriteriaSet:
@@ -293,13 +209,26 @@ def criteria_list(
     sector: Annotated[Optional[str], typer.Option("--sector", "-s", help="只列出该行业的标准")] = None,
 ) -> None:
     """列出已录入的判定标准：文号、有效期、适用行业、录入情况。"""
+    from engine.classify.sectors import UnknownSector, words_for
+
     cs = _criteria()
+    meaning = None
+    if sector:
+        try:
+            meaning = words_for(cs).resolve(cs, sector)  # 建筑施工, 工贸（冶金）… as offices write them
+        except UnknownSector as exc:
+            raise _fail(InputError(str(exc), field="--sector", hint=exc.hint)) from None
+    from rich.table import Table
+
     t = Table(title="判定标准")
     for col in ("id", "标准", "文号", "有效期", "行业", "条款", "录入"):
         t.add_column(col)
     for ls in sorted(cs.standards.values(), key=lambda x: (x.standard.family, x.standard.start)):
         s = ls.standard
-        if sector and sector not in (*s.scope.sectors, *s.scope.sub_sectors, s.family):
+        if meaning is not None and not (
+                s.id == meaning.standard_id or (meaning.sector and meaning.sector in s.scope.sectors)
+                or (meaning.sub_sector and meaning.sub_sector in s.scope.sub_sectors)
+                or (meaning.family and not meaning.sector and s.family == meaning.family)):
             continue
         unverified = sum(1 for it in ls.items if not it.item.verified)
         cover = "全部" if s.coverage == "complete" else f"部分（缺 {len(s.missing_items)}）"
@@ -333,6 +262,8 @@ def criteria_facts(
         except UnknownSector as exc:
             raise _fail(InputError(str(exc), field="--sector", hint=exc.hint)) from None
         keys = {f.key for sid in ids for it in cs.items(sid) for f in it.fields}
+    from rich.table import Table
+
     t = Table(title="事实词表" + (f"（{sector}）" if sector else ""))
     for col in ("名称", "类型", "单位/取值", "说明", "描述中的说法"):
         t.add_column(col, overflow="fold")
@@ -367,6 +298,8 @@ def criteria_show(
         out.print(f"  {p.topic}方面另按 {p.defer_to} 判定", highlight=False)
     if std.coverage == "partial":
         out.print(f"  [yellow]仅部分录入，未录入：{'、'.join(std.missing_items)}[/]", highlight=False)
+    from rich.table import Table
+
     t = Table(show_lines=True)
     for col in ("编号", "概括", "适用于", "判定条件", "核实"):
         t.add_column(col, overflow="fold")
@@ -379,6 +312,10 @@ def criteria_show(
 @forms_app.command("list")
 def forms_list() -> None:
     """列出所有表单。"""
+    from rich.table import Table
+
+    from engine.catalog import load_catalog
+
     try:
         catalog = load_catalog()
     except HazcheckError as exc:
@@ -398,6 +335,8 @@ def forms_list() -> None:
 
 def _show_ledger(form: LedgerForm) -> None:
     out.print(f"[bold]{form.title}[/]（{form.id}）")
+    from rich.table import Table
+
     if form.description:
         out.print(form.description)
     t = Table()
@@ -418,6 +357,10 @@ def _show_ledger(form: LedgerForm) -> None:
 @forms_app.command("show")
 def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")]) -> None:
     """显示一个表单的指标、计量单位、填报范围和指标关系。"""
+    from rich.table import Table
+
+    from engine.catalog import load_catalog
+
     try:
         catalog = load_catalog()
         if form_id in catalog.ledgers:

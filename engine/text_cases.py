@@ -31,6 +31,7 @@ from engine.read.finding import RawFinding
 
 Label = Literal["重大", "近似", "一般"]
 EXPECTED: dict[str, Verdict] = {"重大": "重大", "近似": "一般", "一般": "一般"}
+NO_ITEM = "无"  # todo_top when the tool cites no item at all
 
 
 class TextCase(BaseModel):
@@ -111,7 +112,7 @@ class Outcome:
             return False
         if case.label == "一般":
             return True
-        top = " ".join(self.top) if self.top else None
+        top = " ".join(self.top) if self.top else NO_ITEM
         return top == (case.todo_top or case.item)
 
 

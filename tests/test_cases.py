@@ -7,13 +7,9 @@ from pathlib import Path
 import pytest
 
 from engine.cases import compare, find_cases, load_case
-from engine.classify.inputs import parse_day
-from engine.evaluate.run import audit
-from engine.ledger.run import audit_ledger
+from engine.jobs import audit_file
 from engine.load.criteria import load_criteria
 from engine.paths import bundled
-from engine.read import read_submission
-from engine.read.ledger import read_ledger
 
 CASES = find_cases(bundled("cases"))
 CRITERIA = load_criteria(bundled("criteria"))
@@ -28,25 +24,16 @@ def test_there_are_at_least_three_cases_per_form(catalog) -> None:
 
 
 def run_case(path: Path, catalog, backend: str):
+    """The case through the same entry point as ``hazcheck audit``."""
     case = load_case(path)
-    if case.form in catalog.ledgers:
-        form = catalog.ledger(case.form)
-        ret = None
-        if case.return_file:
-            ret = read_submission(case.path(case.return_file), catalog.forms, form_id=form.reconcile.form)
-        result, _ = audit_ledger(read_ledger(case.path(case.input), form), catalog.plan(form.id), CRITERIA,
-                                 as_of=parse_day(case.as_of), counts=catalog.counts(form.id), ret=ret,
-                                 backend=backend)
-        return case, result
-    sub = read_submission(case.path(case.input), catalog.forms, form_id=case.form,
-                          unit_kinds=case.unit_kinds, unit=case.unit)
-    assert sub.form_id == path.parent.parent.name, "form detected from the headers"
-    prev = None
-    if case.previous:
-        prev = read_submission(case.path(case.previous), catalog.forms, form_id=sub.form_id,
-                               unit_kinds=case.unit_kinds, unit=case.unit)
-    result = audit(sub, catalog.plan(sub.form_id), previous=prev, backend=backend)
-    return case, result
+    job = audit_file(case.path(case.input), form=case.form,
+                     previous=case.path(case.previous) if case.previous else None,
+                     return_file=case.path(case.return_file) if case.return_file else None,
+                     as_of=case.as_of, unit_kinds=case.unit_kinds, unit=case.unit, backend=backend,
+                     catalog=catalog, criteria=CRITERIA)
+    if not job.is_ledger:
+        assert job.submission.form_id == path.parent.parent.name, "form detected from the headers"
+    return case, job.result
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")

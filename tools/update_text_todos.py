@@ -22,7 +22,7 @@ from engine.classify.run import Classifier
 from engine.evaluate.run import get_backend
 from engine.load.criteria import load_criteria
 from engine.paths import bundled
-from engine.text_cases import EXPECTED, Outcome, find_text_cases, run_text_cases
+from engine.text_cases import EXPECTED, NO_ITEM, Outcome, find_text_cases, run_text_cases
 
 _TODO = re.compile(r",\s*todo(?:_top)?:\s*[^,}]+")
 
@@ -33,7 +33,7 @@ def wanted(o: Outcome) -> tuple[str | None, str | None]:
         return o.result.verdict, None
     top = " ".join(o.top) if o.top else None
     if o.case.label != "一般" and top != o.case.item:
-        return None, top or "无"
+        return None, top or NO_ITEM
     return None, None
 
 

@@ -128,7 +128,8 @@ class Classifier:
         given = self._data(finding, sector)
         if not finding.text or self.reader is None:
             return _Facts(given, None, frozenset(), ())
-        reading = self.reader.read(finding.text, self._read_keys(plan, selection, finding.text))
+        reading = self.reader.read(finding.text, self._read_keys(plan, selection, finding.text),
+                                   scope=self._plan_keys[plan.digest])
         read = dict(reading.facts)
         notes: list[str] = []
         for key, bound in reading.bounds.items():

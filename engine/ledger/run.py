@@ -54,6 +54,7 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
                        reported_level=f.data.get("reported_level"), verdict=v.verdict,
                        needs_confirmation=v.needs_confirmation, counted_major=bool(f.data["counted_major"]),
                        matched=[f"{m.number} {m.ref}" for m in v.matches],
-                       reason=f.data.get("verdict_reason"))
+                       reason=f.data.get("verdict_reason"), duplicate=bool(f.data.get("is_duplicate")),
+                       from_text=v.from_text)
             for row, f, v in zip(ledger.rows, row_facts, verdicts, strict=True)]
     return AuditResult(findings=findings, summary=summary, rows=rows), verdicts

@@ -64,6 +64,8 @@ class RowVerdict(BaseModel):
     counted_major: bool
     matched: list[str]  # 文号 + 编号 of every item that holds
     reason: str | None
+    duplicate: bool = False  # a repeat of an earlier row: flagged, counted once
+    from_text: bool = False  # the verdict rests on facts read from the description (据描述)
 
 
 class AuditResult(BaseModel):

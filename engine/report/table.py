@@ -44,11 +44,16 @@ def render(result: AuditResult, console: Console) -> None:
     if s.previous:
         console.print(f"已与上期报表比较：{s.previous}", markup=False, highlight=False)
     if result.rows:
-        verdicts = {v: sum(1 for r in result.rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
-        reported = sum(1 for r in result.rows if r.reported_level == "重大")
-        counted = sum(1 for r in result.rows if r.counted_major)
+        rows = [r for r in result.rows if not r.duplicate]  # a repeated row is counted once
+        verdicts = {v: sum(1 for r in rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
+        reported = sum(1 for r in rows if r.reported_level == "重大")
+        counted = sum(1 for r in rows if r.counted_major)
+        read = sum(1 for r in rows if r.from_text)
+        repeats = len(result.rows) - len(rows)
         console.print(f"按判定标准：重大 {verdicts['重大']} 条，一般 {verdicts['一般']} 条，"
-                      f"待确认 {verdicts['待确认']} 条；上报重大 {reported} 条，其中可计入 {counted} 条。",
+                      f"待确认 {verdicts['待确认']} 条；上报重大 {reported} 条，其中可计入 {counted} 条。"
+                      + (f"其中 {read} 条据隐患描述判定，需人工确认。" if read else "")
+                      + (f"另有重复登记 {repeats} 条，只计一次。" if repeats else ""),
                       highlight=False)
     if s.reconciled_with:
         console.print(f"已与报表核对：{s.reconciled_with}", markup=False, highlight=False)

@@ -99,16 +99,9 @@ class TextReader:
     def __init__(self, vocabulary: Vocabulary, rules: ReadingRules) -> None:
         self.rules = rules
         self._facts = {f.key: f for f in vocabulary.facts}
-        self._auto = ahocorasick.Automaton()
-        entries: dict[str, list[_Phrase]] = {}
-        for fact in vocabulary.facts:
-            for p in self._phrases(fact):
-                entries.setdefault(p.text, []).append(p)
-        for text, phrases in entries.items():
-            self._auto.add_word(text, tuple(phrases))
-        self._empty = not entries
-        if entries:
-            self._auto.make_automaton()
+        # one automaton per set of facts in play (a standard's, or several): built on first use,
+        # so classifying one 工贸 finding does not pay for the 53,000 phrases of every standard
+        self._automata: dict[frozenset[str] | None, ahocorasick.Automaton | None] = {}
         self._negation = tuple(sorted({normalise(w) for w in rules.negation}, key=len, reverse=True))
         self._failure = tuple(sorted({normalise(w) for w in rules.failure}, key=len, reverse=True))
         self._working = tuple(sorted({normalise(w) for w in rules.working}, key=len, reverse=True))
@@ -146,20 +139,40 @@ class TextReader:
             for w in fact.says.get("数值", ()):
                 yield _Phrase(fact.key, "number", None, normalise(w))
 
-    def phrases_of(self, key: str) -> list[str]:
-        return [p.text for p in self._phrases(self._facts[key])]
+    def _automaton(self, scope: frozenset[str] | None) -> ahocorasick.Automaton | None:
+        if scope not in self._automata:
+            entries: dict[str, list[_Phrase]] = {}
+            for key, fact in self._facts.items():
+                if scope is None or key in scope:
+                    for p in self._phrases(fact):
+                        entries.setdefault(p.text, []).append(p)
+            auto = None
+            if entries:
+                auto = ahocorasick.Automaton()
+                for text, phrases in entries.items():
+                    auto.add_word(text, tuple(phrases))
+                auto.make_automaton()
+            self._automata[scope] = auto
+        return self._automata[scope]
 
     # ------------------------------------------------------------------ read
 
-    def read(self, text: str | None, keys: Iterable[str] | None = None) -> TextReading:
-        """Facts stated by ``text``; only the facts in ``keys`` (all if None) are read."""
-        if not text or self._empty:
+    def read(self, text: str | None, keys: Iterable[str] | None = None,
+             scope: frozenset[str] | None = None) -> TextReading:
+        """Facts stated by ``text``; only the facts in ``keys`` (all if None) are read.
+
+        ``scope`` (a superset of ``keys``, e.g. every fact of the standards in play) picks the
+        automaton: callers that vary ``keys`` per finding keep one automaton per scope.
+        """
+        auto = self._automaton(scope if scope is not None else
+                               (frozenset(keys) if keys is not None else None))
+        if not text or auto is None:
             return TextReading({}, {}, (), {})
         wanted = None if keys is None else set(keys)
         norm = normalise(text)
         clauses = self._clauses(norm)
         matches: dict[str, list[tuple[int, int, _Phrase]]] = {}
-        for end, phrases in self._auto.iter(norm):
+        for end, phrases in auto.iter(norm):
             for p in phrases:
                 if wanted is not None and p.key not in wanted:
                     continue
@@ -231,6 +244,8 @@ class TextReader:
             at, between = lo + i, window[i + len(cue):]
             if len(between) > gap:
                 return None
+            if any(a <= at < b <= start for a, b in spans):
+                return None  # 未经首检即投入使用: the 未 belongs to the phrase 未经首检, not to what follows
             if any(_inside(norm, at, w) for w in self._not_negating):
                 continue
             if "的" in between or any(w in between for w in self._stops):
