@@ -145,7 +145,7 @@ def audit(
         raise _fail(exc) from None
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    raise typer.Exit(1 if job.result.has_errors else 0)
+    raise typer.Exit(job.exit_code)
 
 
 @app.command()
@@ -192,7 +192,7 @@ def classify(
         raise _fail(exc) from None
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    raise typer.Exit(0 if job.all_general else 1)
+    raise typer.Exit(job.exit_code)
 
 
 def _criteria() -> CriteriaSet:

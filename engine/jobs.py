@@ -12,26 +12,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from engine.catalog import Catalog, load_catalog
-from engine.classify.facts import FactError, parse_pairs
-from engine.classify.inputs import finding_input, parse_day
-from engine.classify.run import Classifier
-from engine.classify.sectors import UnknownSector
 from engine.errors import InputError
-from engine.evaluate.run import audit as audit_submission
-from engine.evaluate.run import get_backend
-from engine.ledger.run import audit_ledger
-from engine.load.criteria import CriteriaSet, load_criteria
-from engine.model.classification import Classification
-from engine.model.findings import AuditResult
-from engine.model.forms import Form
-from engine.model.ledger import Ledger, LedgerForm
-from engine.model.records import Submission
-from engine.read import read_submission
-from engine.read.finding import RawFinding, read_findings
-from engine.read.ledger import detect_ledger, read_ledger
 
+if TYPE_CHECKING:  # each job imports only the stages it runs: classify never loads openpyxl or the forms
+    from engine.catalog import Catalog
+    from engine.load.criteria import CriteriaSet
+    from engine.model.classification import Classification
+    from engine.model.findings import AuditResult
+    from engine.model.forms import Form
+    from engine.model.ledger import Ledger, LedgerForm
+    from engine.model.records import Submission
 
 @dataclass(frozen=True)
 class AuditJob:
@@ -46,6 +38,12 @@ class AuditJob:
     def is_ledger(self) -> bool:
         return self.ledger is not None
 
+    @property
+    def exit_code(self) -> int:
+        from engine.classify.verdict import audit_exit_code
+
+        return audit_exit_code(self.result.has_errors)
+
 
 @dataclass(frozen=True)
 class ClassifyJob:
@@ -53,11 +51,15 @@ class ClassifyJob:
     labels: list[str]  # where each finding came from, for the report
 
     @property
-    def all_general(self) -> bool:
-        return all(r.verdict == "一般" for r in self.results)
+    def exit_code(self) -> int:
+        from engine.classify.verdict import classify_exit_code
+
+        return classify_exit_code(r.verdict for r in self.results)
 
 
 def _day(value: str | None, flag: str) -> date:
+    from engine.classify.inputs import parse_day
+
     try:
         return parse_day(value) if value else date.today()
     except ValueError as exc:
@@ -70,6 +72,13 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
                backend: str = "durable", catalog: Catalog | None = None,
                criteria: CriteriaSet | None = None) -> AuditJob:
     """Audit ``file``: a hazard ledger if it has a ledger header (or ``form`` names one), else a return."""
+    from engine.catalog import load_catalog
+    from engine.evaluate.run import audit as audit_submission
+    from engine.ledger.run import audit_ledger
+    from engine.load.criteria import load_criteria
+    from engine.read import read_submission
+    from engine.read.ledger import detect_ledger, read_ledger
+
     catalog = catalog or load_catalog()
     kinds = dict(unit_kinds or {})
     if form is not None and form not in catalog.ledgers:
@@ -104,6 +113,8 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
 
 def fact_pairs(items: Sequence[str]) -> dict[str, str]:
     """``--fact 名称=值`` options (each may hold several, 积水=是；场所=事故坑) as one mapping."""
+    from engine.classify.facts import FactError, parse_pairs
+
     pairs: dict[str, str] = {}
     for item in items:
         try:
@@ -120,6 +131,13 @@ def classify_findings(file: Path | None = None, *, facts: Sequence[str] = (), te
                       sector: str | None = None, day: str | None = None, backend: str = "durable",
                       criteria: CriteriaSet | None = None) -> ClassifyJob:
     """Classify the findings of ``file``, or one finding given as ``--fact`` pairs and/or ``--text``."""
+    from engine.classify.inputs import finding_input
+    from engine.classify.run import Classifier
+    from engine.classify.sectors import UnknownSector
+    from engine.evaluate.run import get_backend
+    from engine.load.criteria import load_criteria
+    from engine.read.finding import RawFinding, read_findings
+
     if file is None and not facts and not text:
         raise InputError("请给出隐患文件，或用 --fact 名称=值 / --text 描述 说明隐患", field="FILE")
     if file is not None and (facts or text):

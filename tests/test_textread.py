@@ -95,3 +95,12 @@ def test_evidence_names_the_words(reader: TextReader) -> None:
 
 def test_only_the_facts_asked_for_are_read(reader: TextReader) -> None:
     assert reader.read("炉下渣坑有积水", keys={"water"}).facts == {"water": True}
+
+
+def test_a_calendar_month_is_not_a_count_of_months() -> None:
+    months = Fact(key="months", name="报废后月数", type="number", unit="月", doc="d",
+                  says={"数值": ("报废",)})
+    reader = TextReader(Vocabulary(facts=(months,)), load_criteria().reading)
+    assert reader.read("报废已八个月").facts == {"months": 8}
+    assert reader.read("于今年八月报废").facts == {}
+    assert reader.read("报废日期3月5日").facts == {}

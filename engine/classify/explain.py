@@ -10,13 +10,14 @@ traces do. This runs only on the few items shown to the user, after the backend 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from engine.classify.facts import show_value
 from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
+from engine.expr.normalize import referenced_fields
 from engine.model.classification import ConditionState
 from engine.model.criteria import Vocabulary
 
@@ -64,6 +65,32 @@ def truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
     if any(facts.get(f.key) is None for f in expr.fields()):
         return None
     return holds(expr, facts)
+
+
+def stated_truth(expr: Expr, facts: Mapping[str, Any], context: Collection[str]) -> Truth:
+    """Kleene truth, where an ``or`` whose one stated situation fails drops the unstated ones.
+
+    For a description: "吊篮安全锁在标定有效期内" speaks of the safety lock, and the lock is
+    fine; the item's other situation (吊篮超载) is not what the text is about, so the item is a
+    near miss, not open. An ``or`` none of whose branches the text touches stays unknown (a
+    qualifier nobody stated: "厂站封闭房间或浓度达20%"), and so does a touched branch that is
+    itself unknown.
+    """
+    if isinstance(expr, Test):
+        return truth(expr, facts)
+    assert isinstance(expr, (And, Or))
+    values = [stated_truth(i, facts, context) for i in expr.items]
+    if isinstance(expr, Or) and any(v is False and _touched(i, facts, context)
+                                    for v, i in zip(values, expr.items, strict=True)):
+        # the text spoke of one of these situations and it does not hold: the others, which
+        # it does not touch at all, are not what it is about
+        values = [False if v is None and not _touched(i, facts, context) else v
+                  for v, i in zip(values, expr.items, strict=True)]
+    return _combine(expr, values)
+
+
+def _touched(expr: Expr, facts: Mapping[str, Any], context: Collection[str]) -> bool:
+    return any(f.key in facts and f.key not in context for f in referenced_fields(expr))
 
 
 def ruled_out(gate: Expr | None, facts: Mapping[str, Any]) -> bool:

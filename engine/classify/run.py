@@ -16,14 +16,15 @@ evaluated, and turns hits into a verdict with its reasons:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, truth
+from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, stated_truth, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
 from engine.classify.text import rank, words_in
+from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
 from engine.evaluate.run import Backend
@@ -169,23 +170,34 @@ class Classifier:
     # ------------------------------------------------------------------ run
 
     def classify_many(self, findings: Sequence[FindingInput]) -> list[Classification]:
-        """One Classification per finding, in order; every finding is evaluated or we stop."""
-        groups: dict[tuple[str | None, date, bool], list[int]] = {}
-        sectors = [self.sector_of(f) for f in findings]
+        """One Classification per finding, in order; every finding is evaluated or we stop.
+
+        A classification depends only on the standards in play and on the finding's content
+        (facts, description, enterprise), so each distinct finding is evaluated and explained
+        once per set of standards and joined back to every row that repeats it — a city's
+        ledger repeats the same few thousand descriptions. Only the date, and the notes that
+        name it, differ from row to row.
+        """
+        selections: dict[tuple[str | None, date], Selection] = {}
+        groups: dict[tuple[str | None, tuple[str, ...], bool], dict[tuple[Any, ...], list[int]]] = {}
         for i, f in enumerate(findings):
-            recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
-            groups.setdefault((sectors[i], f.on, recorded), []).append(i)
-        out: list[Classification | None] = [None] * len(findings)
-        for (sector, on, sector_recorded), members in groups.items():
-            selection = select_standards(self.cs, sector, on)
+            sector = self.sector_of(f)
+            if (sector, f.on) not in selections:
+                selections[(sector, f.on)] = select_standards(self.cs, sector, f.on)
+            selection = selections[(sector, f.on)]
             # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
-            skip = selection.skip_sector_gated and not sector_recorded
-            plan = self.plan(selection.ids, skip)
-            if skip:
-                selection = replace(selection, notes=(*selection.notes, *selection.skip_notes))
-            read = [self._facts(findings[i], sector, plan, selection) for i in members]
-            data = [r.data for r in read]
-            facts = [Fact(FINDING_KIND, d) for d in data]
+            recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
+            skip = selection.skip_sector_gated and not recorded
+            content = (tuple(sorted(f.facts.items())), f.text, f.enterprise, f.given_as)
+            groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
+        out: list[Classification | None] = [None] * len(findings)
+        for (sector, ids, skip), by_content in groups.items():
+            plan = self.plan(ids, skip)
+            firsts = [members[0] for members in by_content.values()]
+            first_selection = [selections[(sector, findings[i].on)] for i in firsts]
+            read = [self._facts(findings[i], sector, plan, sel)
+                    for i, sel in zip(firsts, first_selection, strict=True)]
+            facts = [Fact(FINDING_KIND, r.data) for r in read]
             hits, evaluated = self.backend.evaluate(plan, facts)
             if evaluated != len(facts):
                 raise EvaluationError(
@@ -193,10 +205,17 @@ class Classifier:
             held: dict[int, list[int]] = {}
             for item_index, fact_index in hits:
                 held.setdefault(fact_index, []).append(item_index)
-            for j, i in enumerate(members):
+            for j, members in enumerate(by_content.values()):
                 matched = [plan.items[k] for k in sorted(held.get(j, []))]
-                out[i] = self._verdict(findings[i], sector, on, selection, plan, read[j], matched)
-        assert all(c is not None for c in out)
+                base = self._verdict(findings[firsts[j]], sector, first_selection[j], plan, read[j], matched)
+                for i in members:
+                    sel = selections[(sector, findings[i].on)]
+                    notes = (*sel.notes, *(sel.skip_notes if skip else ()))
+                    out[i] = base.model_copy(update={"date": findings[i].on.isoformat(),
+                                                     "reasons": (*base.reasons, *notes)})
+        missing = sum(1 for c in out if c is None)
+        if missing:
+            raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")
         return [c for c in out if c is not None]
 
     def classify(self, finding: FindingInput) -> Classification:
@@ -239,8 +258,9 @@ class Classifier:
         keys = {f.key for f in it.test_fields} - self._context
         return bool(keys & data.keys()) and not self.describe.missing(it.condition, data)
 
-    def _verdict(self, finding: FindingInput, sector: str | None, on: date, selection: Selection,
+    def _verdict(self, finding: FindingInput, sector: str | None, selection: Selection,
                  plan: CriteriaPlan, facts: _Facts, matched: list[LoadedItem]) -> Classification:
+        """The verdict on one distinct finding; the caller adds its date and the date's notes."""
         data = facts.data
         reasons: list[str] = []
         # what the description talks about: items ranked by the words they share with it
@@ -255,20 +275,18 @@ class Classifier:
         undecided: tuple[ItemResult, ...] = ()
         nearest: tuple[ItemResult, ...] = ()
         decisive: list[LoadedItem] = list(matched)  # the items the verdict rests on
-        if matches:
-            verdict = "重大"
-            cited = "；".join(f"{m.number} {m.ref}" for m in matches)
-            reasons.append(f"符合 {cited}")
-            confirm = not any(m.verified for m in matches)
-            if confirm:
-                reasons.append("所符合的条款均未在两个以上来源核实（verified: false），请对照官方原文确认")
-            reasons.extend(self._precedence_reasons(selection.standards, matches))
-        else:
+        partial: list[StandardUsed] = []
+        about_nothing = False
+        if not matches:
             truths = {id(it): truth(it.condition, data) for it in plan.items}
+            if finding.text and facts.reading is not None:
+                # a description speaks of one situation: an item's other situations, which no
+                # fact it states touches, do not keep the item open
+                for it in plan.items:
+                    if truths[id(it)] is None and stated_truth(it.condition, data, self._context) is False:
+                        truths[id(it)] = False
             # an item is open when a branch that could still hold reads a given fact, or a fact
             # read from the description that the item's own words show the text is about
-            # (when no item shares a word with the text, every fact read counts: the facts are
-            # then the only sign of what the text is about)
             worded = {id(it) for it, _, _ in ranked}
             given = {k: v for k, v in data.items() if k not in facts.from_text}
             open_items = [it for it in plan.items if truths[id(it)] is None
@@ -298,40 +316,41 @@ class Classifier:
             decisive = failed[:NEAREST]
             partial = [s for s in selection.standards if s.coverage == "partial"
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
-            confirm = True
-            if not selection.has_sector_standard:
-                verdict = "待确认"
-            elif undecided:
-                verdict = "待确认"
-                for u in undecided:
-                    reasons.append(f"{u.number} {u.ref} 尚不能判断：缺少 {'、'.join(u.missing)}")
-            elif partial:
-                verdict = "待确认"
-                for s in partial:
-                    missing = "、".join(s.missing_items[:5]) + (
-                        f" 等 {len(s.missing_items)} 项" if len(s.missing_items) > 5 else "")
-                    reasons.append(f"没有符合已录入条款，但 {s.title}（{s.number}）只录入了部分条款"
-                                   f"（未录入：{missing}），请人工判断")
-            elif (not nearest and finding.text and facts.reading is not None and not ranked
-                  and not self._text_touches(plan, facts) and not self._relevant_given(finding, data)):
-                verdict = "一般"
-                reasons.append("描述没有涉及任何已录入条款的内容（没有条款的关键词，也没有读出任何条款用到的事实）")
-                decisive = []
-            elif not nearest:
-                # nothing was ruled out on a recorded fact: no evidence for 一般 either
-                verdict = "待确认"
-                recorded = any(k not in self._context for k in data)
-                reasons.append("记录的事实没有涉及任何已录入条款的判定条件，无法据此判定" if recorded
-                               else "没有记录任何可以对照条款的事实")
-            else:
-                verdict = "一般"
-                confirm = False
-                reason = "没有符合任何已录入条款；与隐患有关的条款均因已记录的事实不成立"
-                near_item = nearest[0]
-                failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
-                                        for c in near_item.conditions if c.state == "不成立")
-                reason += f"（最接近的 {near_item.number} {near_item.ref}：{failed_text} 不成立）"
-                reasons.append(reason)
+            about_nothing = (not nearest and bool(finding.text) and facts.reading is not None
+                             and not ranked and not self._text_touches(plan, facts)
+                             and not self._relevant_given(finding, data))
+        rule = decide(Evidence(matched=bool(matches), sector_standard=selection.has_sector_standard,
+                               undecided=bool(undecided), partial=bool(partial), near_miss=bool(nearest),
+                               text_about_nothing=about_nothing))
+        verdict, confirm = rule.verdict, rule.needs_confirmation
+        if rule.code == "matched":
+            reasons.append(f"符合 {'；'.join(f'{m.number} {m.ref}' for m in matches)}")
+            confirm = not any(m.verified for m in matches)
+            if confirm:
+                reasons.append("所符合的条款均未在两个以上来源核实（verified: false），请对照官方原文确认")
+            reasons.extend(self._precedence_reasons(selection.standards, matches))
+        elif rule.code == "undecided":
+            reasons.extend(f"{u.number} {u.ref} 尚不能判断：缺少 {'、'.join(u.missing) or '其他情形的事实'}"
+                           for u in undecided)
+        elif rule.code == "partial-standard":
+            for s in partial:
+                missing = "、".join(s.missing_items[:5]) + (
+                    f" 等 {len(s.missing_items)} 项" if len(s.missing_items) > 5 else "")
+                reasons.append(f"没有符合已录入条款，但 {s.title}（{s.number}）只录入了部分条款"
+                               f"（未录入：{missing}），请人工判断")
+        elif rule.code == "text-about-nothing":
+            reasons.append("描述没有涉及任何已录入条款的内容（没有条款的关键词，也没有读出任何条款用到的事实）")
+            decisive = []
+        elif rule.code == "no-evidence":
+            recorded = any(k not in self._context for k in data)
+            reasons.append("记录的事实没有涉及任何已录入条款的判定条件，无法据此判定" if recorded
+                           else "没有记录任何可以对照条款的事实")
+        elif rule.code == "near-miss":
+            near_item = nearest[0]
+            failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
+                                    for c in near_item.conditions if c.state == "不成立")
+            reasons.append("没有符合任何已录入条款；与隐患有关的条款均因已记录的事实不成立"
+                           f"（最接近的 {near_item.number} {near_item.ref}：{failed_text} 不成立）")
         candidates = tuple(self._cite(it, words=words, score=score,
                                       missing=self.describe.missing(it.condition, data))
                            for it, words, score in ranked[:CANDIDATES])
@@ -340,12 +359,12 @@ class Classifier:
             or any(f.key in facts.from_text for it in decisive for f in it.fields))
         confirm = confirm or from_text
         reasons.extend(facts.notes)
-        reasons.extend(selection.notes)
         return Classification(
-            verdict=verdict, needs_confirmation=confirm, reasons=tuple(reasons), date=on.isoformat(),
+            verdict=verdict, needs_confirmation=confirm, reasons=tuple(reasons), date="",
             sector=sector, facts=self._shown(data), standards=selection.standards, matches=matches,
             undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text,
-            sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes)
+            sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
+            rule=rule.code)
 
     @staticmethod
     def _words(ranked: list[tuple[LoadedItem, tuple[str, ...], float]], it: LoadedItem) -> tuple[str, ...]:
@@ -370,8 +389,9 @@ class Classifier:
                 if self.cs.vocabulary.by_key(k).type in ("bool", "number")}
         if not keys:
             return False
-        return any(not ruled_out(it.gate, facts.data) and held_keys(it.condition, facts.data) & keys
-                   for it in plan.items if keys & {f.key for f in it.fields})
+        # a precondition (an applies_when fact such as 仍在使用) read alone is no sign either
+        return any(not ruled_out(it.gate, facts.data) and held_keys(it.test, facts.data) & keys
+                   for it in plan.items if keys & {f.key for f in it.test_fields})
 
     def _relevant_given(self, finding: FindingInput, data: Mapping[str, Any]) -> bool:
         """A given (not read) fact other than context: then silence of the text proves nothing."""

@@ -20,6 +20,7 @@ from engine.classify.facts import FactError, parse_pairs, typed_facts
 from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import Classifier, FindingInput
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
+from engine.classify.verdict import counted_as_major
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
 from engine.facts import Fact
@@ -194,8 +195,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
             "verdict_reason": (f"事实列无法识别（{r.facts_problem}）" if r.facts_problem
                                else ("据描述，" if result.from_text else "") + result.reasons[0]
                                if result.reasons else None),
-            "counted_major": bool(production is not False and level == "重大" and result.verdict != "一般"
-                                  and first is None),
+            "counted_major": counted_as_major(level, production, result.verdict, duplicate=first is not None),
             "is_duplicate": first is not None,
             "duplicate_of": f"第{first.row.line}行（{first.values.get('finding_id') or '无编号'}）"
                             if first is not None else None,

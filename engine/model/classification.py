@@ -84,6 +84,7 @@ class Classification(Out):
     text: str | None = None
     sources: tuple[FactSource, ...] = ()  # every fact with where it came from
     from_text: bool = False  # 据描述: the verdict rests on facts read from the description
+    rule: str = ""  # the verdict rule that decided (engine/classify/verdict.py RULES), e.g. near-miss
     text_notes: tuple[str, ...] = ()  # what the description left unsettled (stated two ways, a range)
 
     @property

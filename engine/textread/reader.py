@@ -89,6 +89,9 @@ class _Phrase:
     text: str
 
 
+_DATE_BEFORE = {"年", "于", "自", "从"}  # "今年八月", "于3月": a month of the calendar, not a count
+_DATE_AFTER = {"日", "号", "份", "底", "初", "中旬", "末"}
+_DAY_AFTER = re.compile(rf"[\d{_CN_DIGITS}]{{1,3}}[日号]")  # 3月5日
 _LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/)$")  # "未设置A、B和C": one negation for all three
 _COMPARE_OPS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<="}
 
@@ -235,6 +238,8 @@ class TextReader:
         negates only itself (不合格, 未检).
         """
         gap = self.rules.negation_gap
+        if any(norm.startswith(w, start) for w in self._negation):
+            return None  # "未切断电源、未挂牌": a phrase with its own negation takes no other
         lo = max(lo, start - gap - max((len(w) for w in self._negation), default=0))
         window = norm[lo:start]
         for i in range(len(window) - 1, -1, -1):
@@ -334,6 +339,10 @@ class TextReader:
 
     def _number_evidence(self, norm: str, fact: Fact, m: re.Match[str], base: int, first: int, last: int,
                          spellings: dict[str, float]) -> Evidence | None:
+        start, end = base + m.start("num"), base + m.end("unit")
+        if (norm[max(0, start - 1):start] in _DATE_BEFORE or norm[end:end + 1] in _DATE_AFTER
+                or _DAY_AFTER.match(norm, end)):
+            return None  # 今年八月, 3月5日: a date, not a quantity of months
         value = _to_number(m.group("num"))
         if value is None:
             return None

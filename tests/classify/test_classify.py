@@ -207,3 +207,38 @@ def test_facts_that_touch_no_condition_are_no_evidence_for_general(mini: Criteri
     r = classify(mini, {"燃气管道被占压": "是"})  # a fact no item of the sector standard reads
     assert r.verdict == "待确认" and not r.nearest
     assert any("没有涉及任何已录入条款" in reason for reason in r.reasons)
+
+
+def test_a_stated_situation_that_fails_drops_the_unstated_ones(reading: CriteriaSet) -> None:
+    """For descriptions: an ``or`` whose one stated branch fails is a near miss, not open."""
+    from engine.classify.explain import stated_truth, truth
+
+    expr = reading.compile("(积水 and 场所 == '渣坑') or 压力 < 30")
+    context = {"sector", "in_production"}
+    assert truth(expr, {"water": False}) is None
+    assert stated_truth(expr, {"water": False}, context) is False  # the 压力 branch is not spoken of
+    assert stated_truth(expr, {"pressure": 40}, context) is False
+    assert stated_truth(expr, {}, context) is None  # nothing stated: unknown
+    assert stated_truth(expr, {"water": True}, context) is None  # the stated branch is itself open
+    assert stated_truth(expr, {"water": True, "place": "渣坑"}, context) is True
+
+
+def test_repeated_findings_are_evaluated_once_and_keep_their_own_dates(mini: CriteriaSet) -> None:
+    from engine.evaluate.python_backend import PythonBackend
+
+    class Counting(PythonBackend):
+        seen = 0
+
+        def evaluate(self, plan, facts):  # type: ignore[no-untyped-def]
+            Counting.seen += len(facts)
+            return super().evaluate(plan, facts)
+
+    same = typed_facts(mini, {"生产期间": "是", "积水": "是", "场所": "渣坑"})
+    other = typed_facts(mini, {"积水": "否", "生产期间": "是", "场所": "渣坑"})
+    days = [date(2024, 3, 1), date(2024, 4, 2), date(2024, 3, 1)]
+    batch = [FindingInput(same, d, "冶金") for d in days] + [FindingInput(other, days[0], "冶金")]
+    results = Classifier(mini, Counting()).classify_many(batch)
+    assert Counting.seen == 2  # two distinct findings, four rows
+    assert [r.verdict for r in results] == ["重大", "重大", "重大", "一般"]
+    assert [r.date for r in results] == ["2024-03-01", "2024-04-02", "2024-03-01", "2024-03-01"]
+    assert results[0].matches == results[1].matches
