@@ -319,3 +319,15 @@ def test_return_needs_the_unit_column(tmp_path: Path, catalog: Catalog, criteria
         audit_ledger(ledger, catalog.plan(form.id), criteria, as_of=date(2024, 9, 30), ret=ret,
                      counts=catalog.counts(form.id), backend="python")
     assert info.value.field == "填报单位" and "office.csv" in info.value.one_line()
+
+
+def test_a_ledger_id_with_a_plus_sign_stays_one_id(tmp_path: Path, catalog: Catalog,
+                                                   criteria: CriteriaSet) -> None:
+    row = list(MAJOR)
+    row[0] = "A+2"
+    row[9] = None  # measures missing: a five-in-place finding on this row
+    form = catalog.ledger("hazard-ledger")
+    result, _ = audit_ledger(read_ledger(_xlsx(tmp_path, [row]), form), catalog.plan(form.id), criteria,
+                             as_of=date(2024, 3, 1), backend="python")
+    five = next(f for f in result.findings if f.rule == "ledger-five-in-place-missing")
+    assert five.fields == ("A+2",)

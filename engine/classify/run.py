@@ -23,7 +23,7 @@ from typing import Any
 from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, stated_truth, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
-from engine.classify.text import rank, words_in
+from engine.classify.text import Ranked, rank, words_in
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
@@ -79,6 +79,7 @@ class Classifier:
         self._thresholds: dict[str, Thresholds] = {}
         self._plan_keys: dict[str, frozenset[str]] = {}
         self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
+        self._by_key: dict[str, dict[str, list[int]]] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -278,18 +279,21 @@ class Classifier:
         partial: list[StandardUsed] = []
         about_nothing = False
         if not matches:
-            truths = {id(it): truth(it.condition, data) for it in plan.items}
+            # only items that read a recorded fact (other than context) or share words with the
+            # text can be open or near: the others are neither, whatever their truth
+            touched = self._touched_items(plan, data, ranked)
+            truths = {id(it): truth(it.condition, data) for it in touched}
             if finding.text and facts.reading is not None:
                 # a description speaks of one situation: an item's other situations, which no
                 # fact it states touches, do not keep the item open
-                for it in plan.items:
+                for it in touched:
                     if truths[id(it)] is None and stated_truth(it.condition, data, self._context) is False:
                         truths[id(it)] = False
             # an item is open when a branch that could still hold reads a given fact, or a fact
             # read from the description that the item's own words show the text is about
             worded = {id(it) for it, _, _ in ranked}
             given = {k: v for k, v in data.items() if k not in facts.from_text}
-            open_items = [it for it in plan.items if truths[id(it)] is None
+            open_items = [it for it in touched if truths[id(it)] is None
                           and self._open(it, data if id(it) in worded else given)]
             # the description's main topic, if no fact read settles it, is open too
             topic = self._topic(ranked, truths)
@@ -307,7 +311,7 @@ class Classifier:
                               for it in open_items[:UNDECIDED])
             # items that partly hold come first; an item that failed on its only recorded
             # conditions (a threshold just missed) is shown when nothing partly holds
-            failed_items = [it for it in plan.items if truths[id(it)] is False]
+            failed_items = [it for it in touched if truths[id(it)] is False]
             failed = [it for it in failed_items if self._relevant(it, data) or id(it) in worded] or [
                 it for it in failed_items if self._covered(it, data)]
             failed.sort(key=near, reverse=True)
@@ -365,6 +369,20 @@ class Classifier:
             undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text,
             sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
             rule=rule.code)
+
+    def _touched_items(self, plan: CriteriaPlan, data: Mapping[str, Any], ranked: Ranked) -> list[LoadedItem]:
+        """The plan's items, in plan order, that read a recorded non-context fact or are ranked by words."""
+        index = self._by_key.get(plan.digest)
+        if index is None:
+            index = {}
+            for n, it in enumerate(plan.items):
+                for f in it.fields:
+                    index.setdefault(f.key, []).append(n)
+            self._by_key[plan.digest] = index
+        picked = {n for k in data if k not in self._context for n in index.get(k, ())}
+        position = {id(it): n for n, it in enumerate(plan.items)}
+        picked.update(position[id(it)] for it, _, _ in ranked)
+        return [plan.items[n] for n in sorted(picked)]
 
     @staticmethod
     def _words(ranked: list[tuple[LoadedItem, tuple[str, ...], float]], it: LoadedItem) -> tuple[str, ...]:

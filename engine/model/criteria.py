@@ -164,18 +164,26 @@ class Vocabulary(Strict):
             raise ValueError(f"事实 key 或名称重复：{'、'.join(t for _, t in dup)}")
         return self
 
+    def _index(self) -> dict[str, Fact]:
+        """Key and Chinese name → fact, built once (names and keys are unique, see _unique)."""
+        index = self.__dict__.get("_by_name")
+        if index is None:
+            index = {}
+            for f in self.facts:
+                index.setdefault(f.key, f)
+                index.setdefault(f.name, f)
+            self.__dict__["_by_name"] = index  # a cache on a frozen model, not a field
+        return index
+
     def get(self, name: str) -> Fact | None:
         """The fact whose key or Chinese name is ``name``."""
-        for f in self.facts:
-            if name in (f.key, f.name):
-                return f
-        return None
+        return self._index().get(name)
 
     def by_key(self, key: str) -> Fact:
-        for f in self.facts:
-            if f.key == key:
-                return f
-        raise KeyError(key)
+        fact = self._index().get(key)
+        if fact is None or fact.key != key:
+            raise KeyError(key)
+        return fact
 
 
 # --------------------------------------------------------------------------- standard

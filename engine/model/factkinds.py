@@ -38,6 +38,7 @@ class FactKind:
     fields: tuple[FactField, ...]
     indicators: bool = False  # the form's indicators are fields of this fact
     subject: tuple[str, ...] = ()  # fact keys naming the indicators a finding is about
+    joined: tuple[str, ...] = ()  # subject keys that hold several indicator keys joined with +
     ledger: bool = False  # asserted for hazard ledgers (record forms), not for returns
 
 
@@ -67,7 +68,7 @@ FACT_KINDS: dict[str, FactKind] = {k.name: k for k in (
         _f("whole_label", "总项", "text", "总项中文标签"),
         _f("whole_value", "总项值", "number", "总项的值"),
         _f("note", "说明", "text", "表单中对该关系的说明"),
-    ), subject=("part", "whole")),
+    ), subject=("part", "whole"), joined=("part",)),
     FactKind("column_total", "合计", "累计行与各单位行之和的核对，每个指标一条", (
         _f("unit", "单位", "text", "累计行的名称"),
         _f("field", "指标键", "text", "指标 key"),
