@@ -22,4 +22,8 @@ rc=0; "$work/venv/bin/hazcheck" classify -s 冶金 -d 2024-03-01 -F 生产期间
 [ "$rc" -eq 1 ] && grep -q '"verdict": "重大"' classify.json
 rc=0; "$work/venv/bin/hazcheck" audit ledger.csv --as-of 2024-03-31 --format json > ledger.json || rc=$?
 [ "$rc" -eq 1 ] && grep -q '"form": "hazard-ledger"' ledger.json
+# a description and a sector word: criteria/reading.yaml and criteria/sectors.yaml ship too
+rc=0; "$work/venv/bin/hazcheck" classify -s 工贸（冶金） -d 2024-03-01 -t "炼钢车间出钢时炉下渣坑有积水" \
+    --format json > text.json || rc=$?
+[ "$rc" -eq 1 ] && grep -q '"from_text": true' text.json && grep -q '"verdict": "重大"' text.json
 echo "wheel check: installed wheel audits returns and ledgers and classifies from $(pwd) with bundled files"

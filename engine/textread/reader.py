@@ -89,6 +89,7 @@ class _Phrase:
     text: str
 
 
+_MONTHS = {"月", "个月"}  # only a month can be a date: "位于三层厂房" is three storeys
 _DATE_BEFORE = {"年", "于", "自", "从"}  # "今年八月", "于3月": a month of the calendar, not a count
 _DATE_AFTER = {"日", "号", "份", "底", "初", "中旬", "末"}
 _DAY_AFTER = re.compile(rf"[\d{_CN_DIGITS}]{{1,3}}[日号]")  # 3月5日
@@ -103,7 +104,7 @@ class TextReader:
         self.rules = rules
         self._facts = {f.key: f for f in vocabulary.facts}
         # one automaton per set of facts in play (a standard's, or several): built on first use,
-        # so classifying one 工贸 finding does not pay for the 53,000 phrases of every standard
+        # so classifying one 工贸 finding does not pay for the 75,000 phrases of every standard
         self._automata: dict[frozenset[str] | None, ahocorasick.Automaton | None] = {}
         self._negation = tuple(sorted({normalise(w) for w in rules.negation}, key=len, reverse=True))
         self._failure = tuple(sorted({normalise(w) for w in rules.failure}, key=len, reverse=True))
@@ -340,8 +341,9 @@ class TextReader:
     def _number_evidence(self, norm: str, fact: Fact, m: re.Match[str], base: int, first: int, last: int,
                          spellings: dict[str, float]) -> Evidence | None:
         start, end = base + m.start("num"), base + m.end("unit")
-        if (norm[max(0, start - 1):start] in _DATE_BEFORE or norm[end:end + 1] in _DATE_AFTER
-                or _DAY_AFTER.match(norm, end)):
+        dated = (norm[max(0, start - 1):start] in _DATE_BEFORE or norm[end:end + 1] in _DATE_AFTER
+                 or _DAY_AFTER.match(norm, end))
+        if dated and m.group("unit") in _MONTHS:
             return None  # 今年八月, 3月5日: a date, not a quantity of months
         value = _to_number(m.group("num"))
         if value is None:
