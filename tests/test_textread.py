@@ -25,7 +25,8 @@ FACTS = [
     Fact(key="collector", name="除尘器", type="bool", doc="d", says={"是": ("除尘器",)}),
     Fact(key="workers", name="作业人数", type="number", unit="人", doc="d", says={"数值": ("作业人员",)}),
     Fact(key="pressure", name="压力", type="number", unit="kPa", doc="d", says={"数值": ("压力",)}),
-    Fact(key="slope", name="实测坡度", type="number", unit="%", doc="d", says={"数值": ("纵坡", "实测纵坡")}),
+    Fact(key="slope", name="实测坡度", type="number", unit="%", doc="d",
+         says={"数值": ("纵坡", "实测纵坡", "坡度")}),
     Fact(key="design_slope", name="设计坡度", type="number", unit="%", doc="d", says={"数值": ("设计纵坡",)}),
     Fact(key="place", name="场所", type="text", values=("炉下渣坑", "事故坑"), doc="d"),
     Fact(key="grade", name="检验结论", type="text", values=("合格", "不合格"), value_phrases=False, doc="d"),
@@ -104,3 +105,21 @@ def test_a_calendar_month_is_not_a_count_of_months() -> None:
     assert reader.read("报废已八个月").facts == {"months": 8}
     assert reader.read("于今年八月报废").facts == {}
     assert reader.read("报废日期3月5日").facts == {}
+
+
+@pytest.mark.parametrize(("text", "read"), [
+    ("最大行驶坡度为百分之十五", {"slope": 15}),  # a unit spelt before its number
+    ("现场聚集作业人员十余人", {"workers": Bound(">", 10)}),  # 十余人: more than ten
+    ("作业人员二十多人", {"workers": Bound(">", 20)}),
+])
+def test_prefix_units_and_round_numbers(reader: TextReader, text: str, read: dict[str, Any]) -> None:
+    got = reader.read(text)
+    assert {**got.facts, **got.bounds} == read
+
+
+def test_a_state_after_a_list_belongs_to_every_device_in_it() -> None:
+    facts = (Fact(key="a", name="泄爆有效", type="bool", device=True, doc="d", says={"是": ("泄爆装置",)}),
+             Fact(key="b", name="抑爆有效", type="bool", device=True, doc="d", says={"是": ("抑爆装置",)}))
+    reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
+    assert reader.read("泄爆装置、抑爆装置均已拆除").facts == {"a": False, "b": False}
+    assert reader.read("泄爆装置和抑爆装置完好").facts == {"a": True, "b": True}

@@ -23,7 +23,7 @@ from typing import Any
 from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, stated_truth, truth
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
-from engine.classify.text import Ranked, rank, words_in
+from engine.classify.text import NearWords, Ranked, rank, words_in
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
@@ -37,6 +37,7 @@ from engine.textread.reader import TextReader, TextReading
 NEAREST = 3
 UNDECIDED = 5
 CANDIDATES = 5
+NEAR_PIECES = 4  # two-character pieces a text must share with an item's mentions to be "about" it
 _BOUND_WORDS = {">": "超过", ">=": "不少于", "<": "不足", "<=": "不超过"}
 
 
@@ -80,6 +81,7 @@ class Classifier:
         self._plan_keys: dict[str, frozenset[str]] = {}
         self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self._by_key: dict[str, dict[str, list[int]]] = {}
+        self._near: dict[str, NearWords] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -322,7 +324,8 @@ class Classifier:
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
             about_nothing = (not nearest and bool(finding.text) and facts.reading is not None
                              and not ranked and not self._text_touches(plan, facts)
-                             and not self._relevant_given(finding, data))
+                             and not self._relevant_given(finding, data)
+                             and not self._near_words(plan).about(finding.text, NEAR_PIECES))
         rule = decide(Evidence(matched=bool(matches), sector_standard=selection.has_sector_standard,
                                undecided=bool(undecided), partial=bool(partial), near_miss=bool(nearest),
                                text_about_nothing=about_nothing))
@@ -369,6 +372,11 @@ class Classifier:
             undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text,
             sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
             rule=rule.code)
+
+    def _near_words(self, plan: CriteriaPlan) -> NearWords:
+        if plan.digest not in self._near:
+            self._near[plan.digest] = NearWords(plan.items)
+        return self._near[plan.digest]
 
     def _touched_items(self, plan: CriteriaPlan, data: Mapping[str, Any], ranked: Ranked) -> list[LoadedItem]:
         """The plan's items, in plan order, that read a recorded non-context fact or are ranked by words."""

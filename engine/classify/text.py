@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from typing import Any
 
 from engine.classify.explain import ruled_out
@@ -61,3 +61,27 @@ def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
         scored.append((it, words, round(score, 3)))
     scored.sort(key=lambda x: (-x[2], x[0].standard_id, x[0].ref))
     return scored if limit is None else scored[:limit]
+
+
+def bigrams(text: str) -> set[str]:
+    """Two-character pieces of the text's Chinese (and letters): a coarse sign of shared subject."""
+    norm = "".join(ch for ch in normalise(text) if ch.isalnum())
+    return {norm[i:i + 2] for i in range(len(norm) - 1)}
+
+
+class NearWords:
+    """Items whose mentions share rare two-character pieces with a text, though no mention occurs whole.
+
+    "起重量限止器" (a typo) is still about 起重量限制器. ``rare`` keeps only pieces that at most
+    that many items' mentions use. Enough to keep a description from being called "about
+    nothing", never enough to rank or decide an item.
+    """
+
+    def __init__(self, items: Sequence[LoadedItem], rare: int | None = None) -> None:
+        self._pieces = [{b for m in it.item.mentions for b in bigrams(m)} for it in items]
+        df = Counter(b for ps in self._pieces for b in ps)
+        self._rare = {b for b, n in df.items() if rare is None or n <= rare}
+
+    def about(self, text: str, least: int = 2) -> bool:
+        pieces = bigrams(text) & self._rare
+        return len(pieces) >= least and any(len(pieces & ps) >= least for ps in self._pieces)

@@ -34,6 +34,7 @@ from engine.model.reading import ReadingRules
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万点"
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+?)"  # lazy: 二十千帕 is 二十 + 千帕
+_NUMBER_GREEDY = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"  # after a prefix unit nothing follows to stop it
 _SPACE = re.compile(r"\s+")
 _LINES = re.compile(r"[\r\n]+")
 
@@ -93,6 +94,7 @@ _MONTHS = {"月", "个月"}  # only a month can be a date: "位于三层厂房" 
 _DATE_BEFORE = {"年", "于", "自", "从"}  # "今年八月", "于3月": a month of the calendar, not a count
 _DATE_AFTER = {"日", "号", "份", "底", "初", "中旬", "末"}
 _DAY_AFTER = re.compile(rf"[\d{_CN_DIGITS}]{{1,3}}[日号]")  # 3月5日
+_LIST_SEP = re.compile(r"以及|或者|、|和|及|与|或|/")
 _LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/)$")  # "未设置A、B和C": one negation for all three
 _COMPARE_OPS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<="}
 
@@ -262,6 +264,17 @@ class TextReader:
             return at
         return None
 
+    @staticmethod
+    def _list_end(norm: str, end: int, spans: list[tuple[int, int]]) -> int:
+        """End of the list of phrases that starts with the one ending at ``end`` (、/和/及 between)."""
+        starts = {a: b for a, b in spans}
+        pos = end
+        while True:
+            m = _LIST_SEP.match(norm, pos)
+            if m is None or m.end() not in starts:
+                return pos
+            pos = starts[m.end()]
+
     def _skip(self, norm: str, end: int, hi: int) -> int:
         """How many characters after a phrase a following negation may start (within after_gap)."""
         window = norm[end:min(hi, end + self.rules.after_gap + 1)]
@@ -295,8 +308,9 @@ class TextReader:
         elif (fact.device or fact.measure) and p.value:
             # a device's name alone says nothing: the clause must say it fails or works;
             # a measure (预案, 演练, 作业票) fails, or was not done (未按计划开展)
-            fail = self._after(norm, end, hi, self._failure, self.rules.after_gap)
-            undone = self._undone.match(norm, end + self._skip(norm, end, hi), hi)
+            tail = self._list_end(norm, end, spans)  # "A、B均已拆除": the state after the list is A's too
+            fail = self._after(norm, tail, hi, self._failure, self.rules.after_gap)
+            undone = self._undone.match(norm, tail + self._skip(norm, tail, hi), hi)
             if fail is not None:
                 polarity, last = False, _word_end(norm, fail, self._failure)
             elif undone is not None:
@@ -305,7 +319,7 @@ class TextReader:
                 pass  # a measure named plainly is a measure in place
             else:
                 before = self._before(norm, lo, start, self._working, gap)
-                after = self._after(norm, end, hi, self._working, self.rules.after_gap)
+                after = self._after(norm, tail, hi, self._working, self.rules.after_gap)
                 if before is None and after is None:
                     return None
                 if before is not None:
@@ -316,11 +330,14 @@ class TextReader:
 
     def _number_rx(self, fact: Fact) -> re.Pattern[str]:
         if fact.key not in self._numbers:
-            units = sorted(self.rules.spellings(fact.unit), key=len, reverse=True)
-            unit_rx = "|".join(re.escape(normalise(u)) for u in units)
+            units = sorted((normalise(u) for u in self.rules.spellings(fact.unit)), key=len, reverse=True)
+            # a unit spelt before its number (百分之十五, 千分之十) ends in 之
+            unit_rx = "|".join(re.escape(u) for u in units if not u.endswith("之")) or "(?!)"
+            prefix_rx = "|".join(re.escape(u) for u in units if u.endswith("之")) or "(?!)"
             cmp_rx = self._compare_rx or "(?!)"
             self._numbers[fact.key] = re.compile(
-                rf"(?P<pre>{cmp_rx})?(?P<num>{_NUMBER})(?P<unit>{unit_rx})(?P<post>{cmp_rx})?")
+                rf"(?P<pre>{cmp_rx})?(?:(?P<punit>{prefix_rx})(?P<pnum>{_NUMBER_GREEDY})"
+                rf"|(?P<num>{_NUMBER})(?P<approx>余|多|几)?(?P<unit>{unit_rx}))(?P<post>{cmp_rx})?")
         return self._numbers[fact.key]
 
     def _number(self, norm: str, lo: int, hi: int, start: int, end: int, fact: Fact) -> Evidence | None:
@@ -340,18 +357,25 @@ class TextReader:
 
     def _number_evidence(self, norm: str, fact: Fact, m: re.Match[str], base: int, first: int, last: int,
                          spellings: dict[str, float]) -> Evidence | None:
-        start, end = base + m.start("num"), base + m.end("unit")
+        prefixed = m.group("pnum") is not None
+        num, unit = (m.group("pnum"), m.group("punit")) if prefixed else (m.group("num"), m.group("unit"))
+        start, end = base + m.start("pnum" if prefixed else "num"), base + m.end()
         dated = (norm[max(0, start - 1):start] in _DATE_BEFORE or norm[end:end + 1] in _DATE_AFTER
                  or _DAY_AFTER.match(norm, end))
-        if dated and m.group("unit") in _MONTHS:
+        if dated and unit in _MONTHS:
             return None  # 今年八月, 3月5日: a date, not a quantity of months
-        value = _to_number(m.group("num"))
+        value = _to_number(num)
         if value is None:
             return None
-        factor = next((k for u, k in spellings.items() if normalise(u) == m.group("unit")), 1.0)
+        factor = next((k for u, k in spellings.items() if normalise(u) == unit), 1.0)
         value = _tidy(value * factor)
         word = m.group("pre") or m.group("post")
-        out: Any = value if word is None else Bound(self._compare[word], value)
+        if word is not None:
+            out: Any = Bound(self._compare[word], value)
+        elif m.group("approx"):
+            out = Bound(">", value)  # 十余人, 二十多米: more than the round number
+        else:
+            out = value
         return Evidence(fact.key, out, norm[first:last], first, last)
 
 

@@ -242,3 +242,14 @@ def test_repeated_findings_are_evaluated_once_and_keep_their_own_dates(mini: Cri
     assert [r.verdict for r in results] == ["重大", "重大", "重大", "一般"]
     assert [r.date for r in results] == ["2024-03-01", "2024-04-02", "2024-03-01", "2024-03-01"]
     assert results[0].matches == results[1].matches
+
+
+def test_a_description_sharing_pieces_of_an_items_words_is_not_about_nothing(reading: CriteriaSet) -> None:
+    """Pieces of an item's words (事故 坑, 渣坑) keep a description from being called about nothing."""
+    from engine.classify.text import NearWords
+
+    items = reading.items("demo-2023")
+    near = NearWords(items)
+    assert near.about("事故的坑旁边的渣坑", least=2)  # 事故, 渣坑: pieces of 事故坑 and 渣坑
+    assert not near.about("事故的坑旁边", least=2)  # one piece is not enough
+    assert not near.about("办公楼墙面开裂", least=2)
