@@ -24,6 +24,7 @@ from engine.classify.explain import Describer, closeness, held_keys, live_keys, 
 from engine.classify.facts import show_value
 from engine.classify.select import Selection, select_standards
 from engine.classify.text import NearWords, Ranked, rank, words_in
+from engine.classify.text import normalise as normalise_text
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
@@ -122,8 +123,9 @@ class Classifier:
         if own is None:
             own = frozenset(f.key for it in plan.items if it.standard_id not in deferred for f in it.fields)
             self._own_keys[(plan.digest, tuple(sorted(deferred)))] = own
+        norm = normalise_text(text)
         worded = {f.key for it in plan.items if it.standard_id in deferred
-                  and words_in(text, it.item.mentions) for f in it.fields}
+                  and words_in(norm, it.item.mentions, normalised=True) for f in it.fields}
         return own | worded
 
     def _facts(self, finding: FindingInput, sector: str | None, plan: CriteriaPlan,
@@ -191,7 +193,8 @@ class Classifier:
             # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
             recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
             skip = selection.skip_sector_gated and not recorded
-            content = (tuple(sorted(f.facts.items())), f.text, f.enterprise, f.given_as)
+            # the enterprise name is read before this (sector words): it is not part of the content
+            content = (tuple(sorted(f.facts.items())), f.text, f.given_as)
             groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
         out: list[Classification | None] = [None] * len(findings)
         for (sector, ids, skip), by_content in groups.items():

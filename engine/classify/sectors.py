@@ -83,7 +83,19 @@ class _Scope:
     sole_sector: dict[str, str]  # sub-sector -> the only sector of its standard's scope
 
 
+_SCOPES: dict[int, tuple[CriteriaSet, _Scope]] = {}  # id -> (the criteria, their scope): asked per ledger row
+
+
 def _scope(cs: CriteriaSet) -> _Scope:
+    known = _SCOPES.get(id(cs))
+    if known is not None and known[0] is cs:
+        return known[1]
+    scope = _build_scope(cs)
+    _SCOPES[id(cs)] = (cs, scope)
+    return scope
+
+
+def _build_scope(cs: CriteriaSet) -> _Scope:
     sectors: set[str] = set()
     subs: dict[str, list[str]] = {}
     families: dict[str, set[str]] = {}

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 from engine.classify.explain import ruled_out
@@ -25,15 +26,25 @@ def normalise(text: str) -> str:
     return read_normalise(text).lower()
 
 
-def words_in(text: str, mentions: Iterable[str]) -> tuple[str, ...]:
-    """The mentions found in ``text``, longest first; a word inside a longer found one is dropped."""
-    norm = normalise(text)
-    found = sorted({m for m in mentions if normalise(m) and normalise(m) in norm}, key=len, reverse=True)
-    kept: list[str] = []
-    for w in found:
-        if not any(normalise(w) in normalise(k) for k in kept):
-            kept.append(w)
-    return tuple(kept)
+@lru_cache(maxsize=8192)
+def _normalised(mentions: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(mention, normalised) pairs, computed once per item's mention list: a ledger asks millions of times."""
+    return tuple((m, n) for m in mentions if (n := normalise(m)))
+
+
+def words_in(text: str, mentions: Iterable[str], *, normalised: bool = False) -> tuple[str, ...]:
+    """The mentions found in ``text``, longest first; a word inside a longer found one is dropped.
+
+    ``normalised``: ``text`` is already ``normalise``d (callers testing many items normalise once).
+    """
+    norm = text if normalised else normalise(text)
+    found = sorted({(m, n) for m, n in _normalised(tuple(mentions)) if n in norm}, key=lambda x: len(x[0]),
+                   reverse=True)
+    kept: list[tuple[str, str]] = []
+    for w, n in found:
+        if not any(n in k for _, k in kept):
+            kept.append((w, n))
+    return tuple(w for w, _ in kept)
 
 
 Ranked = list[tuple[LoadedItem, tuple[str, ...], float]]
@@ -50,9 +61,10 @@ def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
     """
     pool = [it for it in items if not ruled_out(it.gate, facts)]
     df = Counter(m for it in pool for m in set(it.item.mentions))
+    norm = normalise(text)
     scored = []
     for it in pool:
-        words = words_in(text, it.item.mentions)
+        words = words_in(norm, it.item.mentions, normalised=True)
         if not words:
             continue
         score = sum(len(w) * math.log(1 + len(pool) / df[w]) for w in words)
