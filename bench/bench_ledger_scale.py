@@ -42,8 +42,8 @@ def description_pool(size: int, rng: random.Random) -> list[str]:
     pool = list(dict.fromkeys(texts))
     while len(pool) < size:
         base = rng.choice(texts)
-        varied = f"{rng.choice(PLACES)}{base}" if rng.random() < 0.5 else f"{base}（第{rng.randint(1, 99)}处）"
-        pool.append(varied)
+        where = rng.choice(PLACES)
+        pool.append(f"{where}{base}" if rng.random() < 0.5 else f"{base}（第{rng.randint(1, 99)}处）")
     return pool[:size]
 
 
@@ -59,9 +59,10 @@ def write_ledger(path: Path, rows: int, pool_size: int, seed: int = 7) -> None:
             found = start + timedelta(days=rng.randrange(3 * 365))
             facts = rng.choice(FACTS) if rng.random() < 1 / 3 else ""
             typed = found.strftime(rng.choice(["%Y-%m-%d", "%Y/%m/%d"]))
-            w.writerow([i, rng.choice(UNITS), f"企业{rng.randrange(rows // 4 + 1)}有限公司", rng.choice(SECTORS),
-                        rng.choice(pool), facts, rng.choice(["一般", "一般", "一般", "重大"]),
-                        rng.choice(["企业自查", "部门检查"]), typed,
+            enterprise = f"企业{rng.randrange(rows // 4 + 1)}有限公司"
+            w.writerow([i, rng.choice(UNITS), enterprise, rng.choice(SECTORS), rng.choice(pool), facts,
+                        rng.choice(["一般", "一般", "一般", "重大"]), rng.choice(["企业自查", "部门检查"]),
+                        typed,
                         (found + timedelta(days=30)).isoformat(),
                         (found + timedelta(days=20)).isoformat() if rng.random() < 0.7 else ""])
 
