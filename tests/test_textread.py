@@ -123,3 +123,21 @@ def test_a_state_after_a_list_belongs_to_every_device_in_it() -> None:
     reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
     assert reader.read("泄爆装置、抑爆装置均已拆除").facts == {"a": False, "b": False}
     assert reader.read("泄爆装置和抑爆装置完好").facts == {"a": True, "b": True}
+
+
+def test_a_negation_carries_across_a_list_but_not_into_a_phrase_with_its_own() -> None:
+    facts = (Fact(key="cut", name="已切断电源", type="bool", measure=True, doc="d",
+                  says={"是": ("切断电源",)}),
+             Fact(key="tag", name="已挂牌", type="bool", doc="d", says={"是": ("挂牌",), "否": ("未挂牌",)}),
+             Fact(key="lock", name="已上锁", type="bool", doc="d", says={"是": ("上锁",)}))
+    reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
+    assert reader.read("检修前未切断电源、挂牌和上锁").facts == {"cut": False, "tag": False, "lock": False}
+    assert reader.read("检修前未切断电源、未挂牌").facts == {"cut": False, "tag": False}
+
+
+def test_a_value_inside_another_facts_longer_phrase_gives_way() -> None:
+    facts = (Fact(key="equip", name="设备", type="text", values=("高炉", "煤气排水器"), doc="d"),
+             Fact(key="fuel", name="燃料", type="text", values=("高炉煤气",), doc="d"))
+    reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
+    read = reader.read("高炉煤气管道的煤气排水器封堵压力不足")
+    assert read.facts == {"equip": "煤气排水器", "fuel": "高炉煤气"}

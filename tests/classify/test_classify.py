@@ -253,3 +253,13 @@ def test_a_description_sharing_pieces_of_an_items_words_is_not_about_nothing(rea
     assert near.about("事故的坑旁边的渣坑", least=2)  # 事故, 渣坑: pieces of 事故坑 and 渣坑
     assert not near.about("事故的坑旁边", least=2)  # one piece is not enough
     assert not near.about("办公楼墙面开裂", least=2)
+
+
+def test_a_standard_consulted_by_precedence_reads_only_the_items_the_text_is_about(
+        reading: CriteriaSet) -> None:
+    """消防 is judged by the fire standard only for a finding about fire: its words must be in the text."""
+    unrelated = classify(reading, {}, text="仓库大门上锁")  # 上锁 reads 安全出口锁闭, but no exit is named
+    assert not [m for m in unrelated.matches if m.standard == "fire-2018"]
+    assert "安全出口锁闭" not in {s.name for s in unrelated.sources}
+    exits = classify(reading, {}, text="车间安全出口上锁")
+    assert [m.standard for m in exits.matches] == ["fire-2018"]
