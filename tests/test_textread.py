@@ -141,3 +141,8 @@ def test_a_value_inside_another_facts_longer_phrase_gives_way() -> None:
     reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
     read = reader.read("高炉煤气管道的煤气排水器封堵压力不足")
     assert read.facts == {"equip": "煤气排水器", "fuel": "高炉煤气"}
+
+
+def test_a_failure_of_some_of_them_in_the_next_clause(reader: TextReader) -> None:
+    assert reader.read("除尘器共设泄爆口六处，其中两处被堵塞").facts.get("vent_ok") is False
+    assert "vent_ok" not in reader.read("泄爆口六处，门口地面被堵塞").facts  # not about part of them

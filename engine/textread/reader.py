@@ -94,6 +94,7 @@ _MONTHS = {"月", "个月"}  # only a month can be a date: "位于三层厂房" 
 _DATE_BEFORE = {"年", "于", "自", "从"}  # "今年八月", "于3月": a month of the calendar, not a count
 _DATE_AFTER = {"日", "号", "份", "底", "初", "中旬", "末"}
 _DAY_AFTER = re.compile(rf"[\d{_CN_DIGITS}]{{1,3}}[日号]")  # 3月5日
+_PART_OF = ("其中", "部分", "有的", "个别")  # a clause about some of the things just named
 _LIST_SEP = re.compile(r"以及|或者|、|和|及|与|或|/")
 _LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/)$")  # "未设置A、B和C": one negation for all three
 _COMPARE_OPS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<="}
@@ -264,6 +265,13 @@ class TextReader:
             return at
         return None
 
+    def _failure_in_part(self, norm: str, clauses: list[tuple[int, int]], hi: int) -> int | None:
+        """A failure word in the next clause when it speaks of part of the same things (其中四台故障)."""
+        nxt = next(((a, b) for a, b in clauses if a >= hi), None)
+        if nxt is None or not any(norm.startswith(w, nxt[0]) for w in _PART_OF):
+            return None
+        return self._after(norm, nxt[0], nxt[1], self._failure, nxt[1] - nxt[0])
+
     @staticmethod
     def _list_end(norm: str, end: int, spans: list[tuple[int, int]]) -> int:
         """End of the list of phrases that starts with the one ending at ``end`` (、/和/及 between)."""
@@ -311,6 +319,8 @@ class TextReader:
             tail = self._list_end(norm, end, spans)  # "A、B均已拆除": the state after the list is A's too
             fail = self._after(norm, tail, hi, self._failure, self.rules.after_gap)
             undone = self._undone.match(norm, tail + self._skip(norm, tail, hi), hi)
+            if fail is None:
+                fail = self._failure_in_part(norm, clauses, hi)
             if fail is not None:
                 polarity, last = False, _word_end(norm, fail, self._failure)
             elif undone is not None:
