@@ -146,3 +146,13 @@ def test_a_value_inside_another_facts_longer_phrase_gives_way() -> None:
 def test_a_failure_of_some_of_them_in_the_next_clause(reader: TextReader) -> None:
     assert reader.read("除尘器共设泄爆口六处，其中两处被堵塞").facts.get("vent_ok") is False
     assert "vent_ok" not in reader.read("泄爆口六处，门口地面被堵塞").facts  # not about part of them
+
+
+def test_a_lapsed_certificate_is_not_held_but_an_overdue_device_is_not_failed() -> None:
+    facts = (Fact(key="cert", name="持有焊工证", type="bool", measure=True, doc="d",
+                  says={"是": ("焊工证",)}),
+             Fact(key="alarm", name="报警器有效", type="bool", device=True, doc="d",
+                  says={"是": ("报警器",)}))
+    reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
+    assert reader.read("焊工证已过期").facts == {"cert": False}
+    assert reader.read("报警器已过期未检定").facts == {}  # overdue calibration is not a failure

@@ -49,6 +49,7 @@ class ReadingRules(_Strict):
     not_negating: tuple[str, ...] = ()
     negation_stops: tuple[str, ...] = ()
     establish: tuple[str, ...] = ()
+    lapsed: tuple[str, ...] = ()  # after a measure (证照、许可): no longer valid
     failure: tuple[str, ...]
     working: tuple[str, ...]
     clause_breaks: tuple[str, ...]
@@ -56,8 +57,8 @@ class ReadingRules(_Strict):
     compare: Compare = Compare()
     units: dict[str, dict[str, float]] = Field(default_factory=dict)
 
-    @field_validator("negation", "not_negating", "negation_stops", "establish", "failure", "working",
-                     "transitions")
+    @field_validator("negation", "not_negating", "negation_stops", "establish", "lapsed", "failure",
+                     "working", "transitions")
     @classmethod
     def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return distinct_nonblank(v, "词表")

@@ -32,7 +32,7 @@ import ahocorasick
 from engine.model.criteria import Fact, Vocabulary
 from engine.model.reading import ReadingRules
 
-_CN_DIGITS = "零〇一二两三四五六七八九十百千万点"
+_CN_DIGITS = "零〇一二两三四五六七八九十百千万点壹贰叁肆伍陆柒捌玖拾佰仟"  # financial numerals too (贰人)
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+?)"  # lazy: 二十千帕 is 二十 + 千帕
 _NUMBER_GREEDY = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"  # after a prefix unit nothing follows to stop it
 _SPACE = re.compile(r"\s+")
@@ -96,7 +96,7 @@ _DATE_AFTER = {"日", "号", "份", "底", "初", "中旬", "末"}
 _DAY_AFTER = re.compile(rf"[\d{_CN_DIGITS}]{{1,3}}[日号]")  # 3月5日
 _PART_OF = ("其中", "部分", "有的", "个别")  # a clause about some of the things just named
 _LIST_SEP = re.compile(r"以及|或者|、|和|及|与|或|/")
-_LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/)$")  # "未设置A、B和C": one negation for all three
+_LIST = re.compile(r"^(?:、|和|及|与|或|以及|或者|/|等)$")  # "未设置A、B和C": one negation for all three
 _COMPARE_OPS = {"greater": ">", "greater_equal": ">=", "less": "<", "less_equal": "<="}
 
 
@@ -112,6 +112,7 @@ class TextReader:
         self._negation = tuple(sorted({normalise(w) for w in rules.negation}, key=len, reverse=True))
         self._failure = tuple(sorted({normalise(w) for w in rules.failure}, key=len, reverse=True))
         self._working = tuple(sorted({normalise(w) for w in rules.working}, key=len, reverse=True))
+        self._lapsed = tuple(sorted({normalise(w) for w in rules.lapsed}, key=len, reverse=True))
         self._not_negating = tuple(sorted({normalise(w) for w in rules.not_negating}, key=len, reverse=True))
         self._stops = tuple(normalise(w) for w in rules.negation_stops)
         establish = "|".join(re.escape(normalise(w)) for w in rules.establish) or "(?!)"
@@ -321,8 +322,11 @@ class TextReader:
             undone = self._undone.match(norm, tail + self._skip(norm, tail, hi), hi)
             if fail is None:
                 fail = self._failure_in_part(norm, clauses, hi)
+            lapsed = None if fact.device else self._after(norm, tail, hi, self._lapsed, self.rules.after_gap)
             if fail is not None:
                 polarity, last = False, _word_end(norm, fail, self._failure)
+            elif lapsed is not None:
+                polarity, last = False, _word_end(norm, lapsed, self._lapsed)
             elif undone is not None:
                 polarity, last = False, undone.end()
             elif not fact.device:
