@@ -416,6 +416,9 @@ class Classifier:
         """
         keys = {k for k in facts.from_text - self._context
                 if self.cs.vocabulary.by_key(k).type in ("bool", "number")}
+        if facts.reading is not None and any(
+                self.cs.vocabulary.by_key(k).device for k in facts.reading.named - facts.from_text):
+            return True  # a device named without its state: the text is about it, the state unsaid
         if not keys:
             return False
         # a precondition (an applies_when fact such as 仍在使用) read alone is no sign either

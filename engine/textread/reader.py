@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import ahocorasick
@@ -75,6 +75,7 @@ class TextReading:
     evidence: tuple[Evidence, ...]
     conflicts: dict[str, tuple[str, ...]]  # fact key -> the words that disagree
     conflict_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # fact key -> the values
+    named: frozenset[str] = frozenset()  # facts whose words occur, stated or not (a device without its state)
 
     def words_for(self, key: str, value: Any = None) -> str:
         """The words that stated ``key`` (only those giving ``value``, when one is named)."""
@@ -205,7 +206,8 @@ class TextReader:
                     found.append(ev)
                     if inside:
                         embedded.add(id(ev))
-        return _settle(found, embedded)
+        named = frozenset(p.key for spans_ in kept for _, _, p in spans_)
+        return replace(_settle(found, embedded), named=named)
 
     def _clauses(self, norm: str) -> list[tuple[int, int]]:
         """(start, end) of each clause; a break word belongs to no clause."""

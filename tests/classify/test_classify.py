@@ -263,3 +263,14 @@ def test_a_standard_consulted_by_precedence_reads_only_the_items_the_text_is_abo
     assert "安全出口锁闭" not in {s.name for s in unrelated.sources}
     exits = classify(reading, {}, text="车间安全出口上锁")
     assert [m.standard for m in exits.matches] == ["fire-2018"]
+
+
+def test_a_device_named_without_its_state_is_not_about_nothing(reading: CriteriaSet) -> None:
+    from engine.model.criteria import Fact as VocabFact
+    from engine.textread.reader import TextReader
+
+    vent = VocabFact(key="vent", name="泄爆有效", type="bool", device=True, doc="d", says={"是": ("泄爆口",)})
+    reader = TextReader(reading.vocabulary.model_copy(update={"facts": (*reading.vocabulary.facts, vent)}),
+                        reading.reading)
+    seen = reader.read("除尘器泄爆口朝向作业区")
+    assert seen.facts == {} and "vent" in seen.named  # named, its state not said
