@@ -100,5 +100,4 @@ def finding_input(cs: CriteriaSet, raw: RawFinding, *, default_day: date, file: 
     except UnknownSector as exc:
         raise InputError(f"{raw.label}：{exc}", file=file, field="--sector/行业", hint=exc.hint) from exc
     given_as = "隐患文件" if file is not None else "--fact"
-    return FindingInput(facts, day, written, raw.text, raw.label, given_as=given_as,
-                        enterprise=raw.enterprise)
+    return FindingInput(facts, day, written, raw.text, raw.label, given_as=given_as)

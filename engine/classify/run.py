@@ -52,7 +52,6 @@ class FindingInput:
     text: str | None = None
     label: str = field(default="", compare=False)  # where it came from, for error messages
     given_as: FactOrigin = "--fact"  # where ``facts`` came from: --fact, a 事实 column, a finding file
-    enterprise: str | None = None  # the enterprise's name: its words may tell the sub-sector (钢铁 → 冶金)
 
 
 @dataclass(frozen=True)
@@ -81,7 +80,7 @@ class Classifier:
         self._thresholds: dict[str, Thresholds] = {}
         self._plan_keys: dict[str, frozenset[str]] = {}
         self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
-        self._by_key: dict[str, dict[str, list[int]]] = {}
+        self._by_key: dict[str, tuple[dict[str, list[int]], dict[int, int]]] = {}
         self._near: dict[str, NearWords] = {}
 
     # ------------------------------------------------------------------ inputs
@@ -178,7 +177,7 @@ class Classifier:
         """One Classification per finding, in order; every finding is evaluated or we stop.
 
         A classification depends only on the standards in play and on the finding's content
-        (facts, description, enterprise), so each distinct finding is evaluated and explained
+        (facts, description), so each distinct finding is evaluated and explained
         once per set of standards and joined back to every row that repeats it — a city's
         ledger repeats the same few thousand descriptions. Only the date, and the notes that
         name it, differ from row to row.
@@ -193,7 +192,6 @@ class Classifier:
             # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
             recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
             skip = selection.skip_sector_gated and not recorded
-            # the enterprise name is read before this (sector words): it is not part of the content
             content = (tuple(sorted(f.facts.items())), f.text, f.given_as)
             groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
         out: list[Classification | None] = [None] * len(findings)
@@ -271,13 +269,16 @@ class Classifier:
         reasons: list[str] = []
         # what the description talks about: items ranked by the words they share with it
         ranked = rank(plan.items, finding.text, data, self._context, limit=None) if finding.text else []
-        text_score = {(it.standard_id, it.ref): score for it, _, score in ranked}
+        by_item = {id(it): (words, score) for it, words, score in ranked}
 
         def by_text(it: LoadedItem) -> float:
-            return text_score.get((it.standard_id, it.ref), 0.0)
+            return by_item.get(id(it), ((), 0.0))[1]
+
+        def words_of(it: LoadedItem) -> tuple[str, ...]:
+            return by_item.get(id(it), ((), 0.0))[0]
 
         matched = sorted(matched, key=by_text, reverse=True)
-        matches = tuple(self._result(it, data, words=self._words(ranked, it)) for it in matched)
+        matches = tuple(self._result(it, data, words=words_of(it)) for it in matched)
         undecided: tuple[ItemResult, ...] = ()
         nearest: tuple[ItemResult, ...] = ()
         decisive: list[LoadedItem] = list(matched)  # the items the verdict rests on
@@ -296,7 +297,7 @@ class Classifier:
                         truths[id(it)] = False
             # an item is open when a branch that could still hold reads a given fact, or a fact
             # read from the description that the item's own words show the text is about
-            worded = {id(it) for it, _, _ in ranked}
+            worded = by_item.keys()
             given = {k: v for k, v in data.items() if k not in facts.from_text}
             open_items = [it for it in touched if truths[id(it)] is None
                           and self._open(it, data if id(it) in worded else given)]
@@ -312,7 +313,7 @@ class Classifier:
 
             open_items.sort(key=near, reverse=True)
             undecided = tuple(self._result(it, data, missing=self.describe.missing(it.condition, data),
-                                           score=cache[id(it)][0], words=self._words(ranked, it))
+                                           score=cache[id(it)][0], words=words_of(it))
                               for it in open_items[:UNDECIDED])
             # items that partly hold come first; an item that failed on its only recorded
             # conditions (a threshold just missed) is shown when nothing partly holds
@@ -320,7 +321,7 @@ class Classifier:
             failed = [it for it in failed_items if self._relevant(it, data) or id(it) in worded] or [
                 it for it in failed_items if self._covered(it, data)]
             failed.sort(key=near, reverse=True)
-            nearest = tuple(self._result(it, data, score=cache[id(it)][0], words=self._words(ranked, it))
+            nearest = tuple(self._result(it, data, score=cache[id(it)][0], words=words_of(it))
                             for it in failed[:NEAREST])
             decisive = failed[:NEAREST]
             partial = [s for s in selection.standards if s.coverage == "partial"
@@ -383,21 +384,16 @@ class Classifier:
 
     def _touched_items(self, plan: CriteriaPlan, data: Mapping[str, Any], ranked: Ranked) -> list[LoadedItem]:
         """The plan's items, in plan order, that read a recorded non-context fact or are ranked by words."""
-        index = self._by_key.get(plan.digest)
-        if index is None:
-            index = {}
+        if plan.digest not in self._by_key:
+            index: dict[str, list[int]] = {}
             for n, it in enumerate(plan.items):
                 for f in it.fields:
                     index.setdefault(f.key, []).append(n)
-            self._by_key[plan.digest] = index
+            self._by_key[plan.digest] = (index, {id(it): n for n, it in enumerate(plan.items)})
+        index, position = self._by_key[plan.digest]
         picked = {n for k in data if k not in self._context for n in index.get(k, ())}
-        position = {id(it): n for n, it in enumerate(plan.items)}
         picked.update(position[id(it)] for it, _, _ in ranked)
         return [plan.items[n] for n in sorted(picked)]
-
-    @staticmethod
-    def _words(ranked: list[tuple[LoadedItem, tuple[str, ...], float]], it: LoadedItem) -> tuple[str, ...]:
-        return next((w for r, w, _ in ranked if r is it), ())
 
     @staticmethod
     def _topic(ranked: list[tuple[LoadedItem, tuple[str, ...], float]],

@@ -168,7 +168,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
         _apply_sector(classifier, words, r, on, seen)
         _recognise_non_production(words, r)
         inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行",
-                                   given_as="事实列", enterprise=r.values.get("enterprise")))
+                                   given_as="事实列"))
     results = classifier.classify_many(inputs)
     repeats = _duplicates(rows)
     facts = []
