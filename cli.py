@@ -48,8 +48,40 @@ class ClassifyFormat(str, Enum):
 
 
 class BackendName(str, Enum):
+    auto = "auto"
     durable = "durable"
+    polars = "polars"
     python = "python"
+
+
+class _Bar:
+    """A progress bar on stderr for long ledgers: only on a terminal and not for JSON output.
+
+    Created on the first report of a job with more than ``_BAR_FROM`` rows, removed when done
+    (transient), so short runs and pipes see nothing.
+    """
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled, self._bar, self._task = enabled, None, None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled or total < _BAR_FROM:
+            return
+        if self._bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                 TimeElapsedColumn(), console=err, transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(stage, total=total)
+        self._bar.update(self._task, description=stage, completed=done, total=total)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+_BAR_FROM = 5_000
 
 
 def _fail(exc: HazcheckError) -> typer.Exit:
@@ -112,7 +144,8 @@ def audit(
     unit: Annotated[Optional[str], typer.Option(
         "--unit", help="单张报表（样式B）的填报单位名称")] = None,
     backend: Annotated[BackendName, typer.Option(
-        "--backend", help="规则求值方式：durable 为规则引擎；python 为对照实现")] = BackendName.durable,
+        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
+                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
     return_file: Annotated[Optional[Path], typer.Option(
         "--return", "-r", help="审核台账时：与之核对的调度表（各单位重大隐患数）")] = None,
     as_of: Annotated[Optional[str], typer.Option(
@@ -128,8 +161,13 @@ def audit(
                 raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
-        job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
-                         unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value)
+        bar = _Bar(err.is_terminal and fmt != OutputFormat.json)
+        try:
+            job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
+                             unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value,
+                             progress=bar)
+        finally:
+            bar.close()
         _emit(job.result, fmt, output)
         if annotate is not None:
             if job.ledger is not None:
@@ -165,7 +203,8 @@ def classify(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="把结果写入文件（原子写入）")] = None,
     backend: Annotated[BackendName, typer.Option(
-        "--backend", help="规则求值方式：durable 为规则引擎；python 为对照实现")] = BackendName.durable,
+        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
+                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
 ) -> None:
     """判定一条隐患是否为重大事故隐患，列出依据条款；退出码 0 一般，1 重大或待确认，2 输入有误。"""
     try:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # each job imports only the stages it runs: classify never lo
     from engine.model.forms import Form
     from engine.model.ledger import Ledger, LedgerForm
     from engine.model.records import Submission
+    from engine.progress import Progress
 
 @dataclass(frozen=True)
 class AuditJob:
@@ -70,12 +71,19 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
                return_file: Path | None = None, as_of: str | None = None,
                unit_kinds: Mapping[str, str] | None = None, unit: str | None = None,
                backend: str = "durable", catalog: Catalog | None = None,
-               criteria: CriteriaSet | None = None) -> AuditJob:
-    """Audit ``file``: a hazard ledger if it has a ledger header (or ``form`` names one), else a return."""
+               criteria: CriteriaSet | None = None, per_row: bool = False,
+               progress: Progress | None = None) -> AuditJob:
+    """Audit ``file``: a hazard ledger if it has a ledger header (or ``form`` names one), else a return.
+
+    ``per_row`` (ledgers): classify every row on its own, not once per distinct finding — the
+    slow reference path that tests and the benchmark's baseline compare the joined path with.
+    ``progress`` is called as a ledger's stages advance (engine/progress.py).
+    """
     from engine.catalog import load_catalog
     from engine.evaluate.run import audit as audit_submission
     from engine.ledger.run import audit_ledger
     from engine.load.criteria import load_criteria
+    from engine.progress import silent
     from engine.read import read_submission
     from engine.read.ledger import detect_ledger, read_ledger
 
@@ -98,7 +106,8 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
                                   unit_kinds=kinds)
         result, _ = audit_ledger(ledger, catalog.plan(ledger_form.id), criteria or load_criteria(),
                                  as_of=_day(as_of, "--as-of"), counts=catalog.counts(ledger_form.id),
-                                 ret=ret, backend=backend)
+                                 ret=ret, backend=backend, per_row=per_row,
+                                 progress=progress or silent)
         return AuditJob(result, form=ledger_form, ledger=ledger)
     if return_file is not None or as_of is not None:
         raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")

@@ -156,3 +156,92 @@ def test_a_lapsed_certificate_is_not_held_but_an_overdue_device_is_not_failed() 
     reader = TextReader(Vocabulary(facts=facts), load_criteria().reading)
     assert reader.read("焊工证已过期").facts == {"cert": False}
     assert reader.read("报警器已过期未检定").facts == {}  # overdue calibration is not a failure
+
+
+# ---------------------------------------------------------------- equivalents, installed, variants
+
+LEAD_FACTS = (
+    Fact(key="valve", name="紧急排放阀已设置", type="bool", doc="d", says={"否": ("未设置紧急排放阀",)}),
+    Fact(key="isolate", name="煤气隔断装置有效", type="bool", device=True, doc="d",
+         says={"是": ("眼镜阀",), "否": ("仅设蝶阀",)}),
+    Fact(key="equip", name="设备完好", type="bool", doc="d", says={"是": ("设备完好",)}),
+    Fact(key="cutoff", name="紧急切断有效", type="bool", device=True, doc="d", says={"是": ("紧急切断阀",)}),
+    Fact(key="interlock", name="联锁有效", type="bool", device=True, doc="d", says={"是": ("联锁",)}),
+)
+
+
+@pytest.fixture(scope="module")
+def lead_reader() -> TextReader:
+    return TextReader(Vocabulary(facts=LEAD_FACTS), load_criteria().reading)
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("流槽上没装紧急排放阀", {"valve": False}),  # 没 for 未, 装 for 设置
+    ("一直没有安装过紧急排放阀", {"valve": False}),  # a longer negation, a filler after the verb
+    ("未按规定配备紧急排放阀", {"valve": False}),  # a short gap between the head words
+    ("进口只装了一道蝶阀", {"isolate": False}),  # 只 for 仅, a counter before the rest
+    ("紧急排放阀已到货", {}),  # the rest alone, without the head words, is not the phrase
+])
+def test_a_phrase_head_is_matched_by_its_class(lead_reader: TextReader, text: str,
+                                               facts: dict[str, Any]) -> None:
+    assert lead_reader.read(text).facts == facts
+
+
+def test_only_the_head_is_generalised(lead_reader: TextReader) -> None:
+    """The 设 of 设备 is no verb: 装备完好 is not 设备完好."""
+    assert lead_reader.read("装备完好").facts == {}
+    assert lead_reader.read("设备完好").facts == {"equip": True}
+
+
+def test_a_head_with_its_own_negation_takes_no_other(lead_reader: TextReader) -> None:
+    """"没放坡也没装紧急排放阀": the 也没 belongs to the phrase; the earlier 没 does not turn it around."""
+    assert lead_reader.read("没放坡也没装紧急排放阀").facts == {"valve": False}
+
+
+@pytest.mark.parametrize(("text", "facts"), [
+    ("储罐进出料管道均设紧急切断阀", {"cutoff": True}),
+    ("每台储罐都已装了紧急切断阀", {"cutoff": True}),
+    ("现场只配了紧急切断阀", {}),  # 只: what follows is what is there, not that the device works
+    ("安装的紧急切断阀", {}),  # 的: the device named, its state not said
+])
+def test_an_installing_verb_before_a_device_says_it_is_set_up(lead_reader: TextReader, text: str,
+                                                             facts: dict[str, Any]) -> None:
+    assert lead_reader.read(text).facts == facts
+
+
+def test_a_declared_typo_is_read_and_shown_as_written(lead_reader: TextReader) -> None:
+    read = lead_reader.read("报警与排风机的连琐被摘除")
+    assert read.facts == {"interlock": False}
+    assert read.words_for("interlock") == "连琐被摘除"  # the writer's words, not the folded ones
+
+
+def test_reading_rules_refuse_variants_of_another_length_and_unknown_classes() -> None:
+    from pydantic import ValidationError
+
+    from engine.model.reading import ReadingRules
+
+    base = load_criteria().reading.model_dump()
+    with pytest.raises(ValidationError, match="等长"):
+        ReadingRules(**{**base, "variants": {"连琐": "联锁装置"}})
+    with pytest.raises(ValidationError, match="同义词类"):
+        ReadingRules(**{**base, "lead_alone": ["没有这一类"]})
+    with pytest.raises(ValidationError, match="同时写在"):
+        ReadingRules(**{**base, "equivalents": {"甲": ["设置"], "乙": ["设置"]}, "installed": None,
+                        "lead_alone": []})
+
+
+@pytest.mark.parametrize(("text", "words"), [
+    ("值长让人把主变消防报警系统关掉了", "报警系统关掉"),  # no fact names this device; its failure is said
+    ("食堂燃气管道未设置报警器", "未设置报警"),
+    ("主变消防报警系统运行正常", None),  # a device named working is no failure
+    ("车间地面有油污", None),
+])
+def test_a_safety_device_said_to_fail_is_found_without_a_phrase(lead_reader: TextReader, text: str,
+                                                                 words: str | None) -> None:
+    assert lead_reader.device_failing(text) == words
+
+
+def test_what_is_said_of_a_measure_beats_its_name_alone(reader: TextReader) -> None:
+    """"应急预案已过期，柜里放着应急预案": the plain mention is no second statement of the plan."""
+    read = reader.read("应急预案已过期，柜里放着应急预案")
+    assert read.facts == {"plan": False} and not read.conflicts

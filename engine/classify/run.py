@@ -28,7 +28,7 @@ from engine.classify.text import normalise as normalise_text
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
-from engine.evaluate.run import Backend
+from engine.evaluate.source import Backend
 from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
 from engine.model.classification import Classification, FactOrigin, FactSource, ItemResult, StandardUsed
@@ -133,7 +133,7 @@ class Classifier:
         given = self._data(finding, sector)
         if not finding.text or self.reader is None:
             return _Facts(given, None, frozenset(), ())
-        reading = self.reader.read(finding.text, self._read_keys(plan, selection, finding.text),
+        reading = self.reader.read(finding.text, self._read_keys(plan, selection, self._folded(finding.text)),
                                    scope=self._plan_keys[plan.digest])
         read = dict(reading.facts)
         notes: list[str] = []
@@ -268,7 +268,8 @@ class Classifier:
         data = facts.data
         reasons: list[str] = []
         # what the description talks about: items ranked by the words they share with it
-        ranked = rank(plan.items, finding.text, data, self._context, limit=None) if finding.text else []
+        folded = self._folded(finding.text)
+        ranked = rank(plan.items, folded, data, self._context, limit=None) if finding.text else []
         by_item = {id(it): (words, score) for it, words, score in ranked}
 
         def by_text(it: LoadedItem) -> float:
@@ -283,7 +284,7 @@ class Classifier:
         nearest: tuple[ItemResult, ...] = ()
         decisive: list[LoadedItem] = list(matched)  # the items the verdict rests on
         partial: list[StandardUsed] = []
-        about_nothing = False
+        about_nothing = on_topic = False
         if not matches:
             # only items that read a recorded fact (other than context) or share words with the
             # text can be open or near: the others are neither, whatever their truth
@@ -324,15 +325,20 @@ class Classifier:
             nearest = tuple(self._result(it, data, score=cache[id(it)][0], words=words_of(it))
                             for it in failed[:NEAREST])
             decisive = failed[:NEAREST]
+            on_topic = bool(failed) and self._failed_on_topic(failed[0], ranked, data)
             partial = [s for s in selection.standards if s.coverage == "partial"
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
             about_nothing = (not nearest and bool(finding.text) and facts.reading is not None
                              and not ranked and not self._text_touches(plan, facts)
                              and not self._relevant_given(finding, data)
-                             and not self._near_words(plan).about(finding.text, NEAR_PIECES))
+                             and not self._near_words(plan).about(folded, NEAR_PIECES))
+            failing = self.reader.device_failing(folded) if about_nothing and self.reader else None
+            if failing is not None:
+                about_nothing = False  # a device said to fail, though no item's words name it
+                reasons.append(f"描述说到装置失效或缺失（“{failing}”），但没有读出条款用到的事实，不能据此判为一般")
         rule = decide(Evidence(matched=bool(matches), sector_standard=selection.has_sector_standard,
                                undecided=bool(undecided), partial=bool(partial), near_miss=bool(nearest),
-                               text_about_nothing=about_nothing))
+                               text_about_nothing=about_nothing, near_on_topic=on_topic))
         verdict, confirm = rule.verdict, rule.needs_confirmation
         if rule.code == "matched":
             reasons.append(f"符合 {'；'.join(f'{m.number} {m.ref}' for m in matches)}")
@@ -356,7 +362,7 @@ class Classifier:
             recorded = any(k not in self._context for k in data)
             reasons.append("记录的事实没有涉及任何已录入条款的判定条件，无法据此判定" if recorded
                            else "没有记录任何可以对照条款的事实")
-        elif rule.code == "near-miss":
+        elif rule.code in ("near-miss", "near-miss-on-topic"):
             near_item = nearest[0]
             failed_text = "、".join(f"{c.condition}（记录：{c.recorded}）"
                                     for c in near_item.conditions if c.state == "不成立")
@@ -376,6 +382,29 @@ class Classifier:
             undecided=undecided, nearest=nearest, candidates=candidates, text=finding.text,
             sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
             rule=rule.code)
+
+    def _folded(self, text: str | None) -> str:
+        """The text with its declared typos written as the items' words are (流糟 → 流槽)."""
+        if not text or self.reader is None:
+            return text or ""
+        return self.reader.fold(text)
+
+    def _failed_on_topic(self, it: LoadedItem, ranked: Ranked, data: Mapping[str, Any]) -> bool:
+        """The item failed is the one the text is most about, and fails outright on what is recorded.
+
+        Then a partly encoded standard's missing items are not what the text speaks of: its
+        words picked this item, and what it states of this item rules the item out. A failure
+        on context alone (a place, a sector) is no such statement.
+        """
+        if not ranked:
+            return False
+        best = ranked[0][2]
+        if not any(r is it and score >= best for r, _, score in ranked):
+            return False
+        if truth(it.condition, data) is not False:
+            return False  # failed only as "the situation the text speaks of": too weak against missing items
+        tested = {f.key for f in it.test_fields} - self._context
+        return any(data.get(k) is not None for k in tested)
 
     def _near_words(self, plan: CriteriaPlan) -> NearWords:
         if plan.digest not in self._near:

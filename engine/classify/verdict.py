@@ -25,6 +25,7 @@ class Evidence:
     partial: bool  # a standard consulted is only partly encoded and the finding touches it
     near_miss: bool  # an item the finding is about failed on a recorded fact
     text_about_nothing: bool  # a description sharing no word with any item and stating no condition
+    near_on_topic: bool = False  # the item the text is most about failed on a fact the finding states
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,8 @@ RULES: tuple[VerdictRule, ...] = (
                 "发现日期没有在有效期内的本行业标准"),
     VerdictRule("undecided", "待确认", True, lambda e: e.undecided,
                 "与隐患有关的条款还可能成立，缺少能判断的事实"),
+    VerdictRule("near-miss-on-topic", "一般", False, lambda e: e.partial and e.near_on_topic,
+                "所涉标准只录入了部分条款，但描述所说的已录入条款因已记录的事实不成立"),
     VerdictRule("partial-standard", "待确认", True, lambda e: e.partial,
                 "所涉标准只录入了部分条款"),
     VerdictRule("text-about-nothing", "一般", True, lambda e: e.text_about_nothing,

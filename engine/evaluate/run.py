@@ -3,29 +3,25 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from engine.compile.plan import CompiledRule, Plan
 from engine.errors import EvaluationError
-from engine.evaluate.source import RuleSource
+from engine.evaluate.source import Backend
 from engine.facts import Fact, derive_facts
 from engine.model.factkinds import FACT_KINDS
 from engine.model.findings import AuditResult, Finding, RateValue, Summary
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
 
-Hit = tuple[int, int]
-
-
-class Backend(Protocol):
-    name: str
-
-    def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]: ...
-
 
 def get_backend(name: str) -> Backend:
-    """Backends are created lazily so that importing the engine never loads durable-rules."""
+    """Backends are created lazily so that importing the engine never loads durable-rules or polars.
+
+    ``auto`` (the command line's default): durable-rules on inputs of up to
+    ``sampled.WHOLE_UP_TO`` facts; on larger ones the columnar backend, cross-checked by
+    durable-rules on a random sample in the same run.
+    """
     if name == "durable":
         from engine.evaluate.durable_backend import DurableBackend
 
@@ -37,6 +33,15 @@ def get_backend(name: str) -> Backend:
         from engine.evaluate.python_backend import PythonBackend
 
         return PythonBackend()
+    if name == "polars":
+        from engine.evaluate.polars_backend import PolarsBackend
+
+        return PolarsBackend()
+    if name == "auto":
+        from engine.evaluate.polars_backend import PolarsBackend
+        from engine.evaluate.sampled import SampledBackend
+
+        return SampledBackend(PolarsBackend(), get_backend("durable"))
     raise ValueError(f"unknown backend {name!r}")
 
 

@@ -7,9 +7,13 @@ serves both, and the two can be checked against each other finding for finding.
 
 from __future__ import annotations
 
-from typing import Protocol
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from engine.expr.nodes import Expr
+
+if TYPE_CHECKING:
+    from engine.facts import Fact
 
 
 class RuleSource(Protocol):
@@ -22,3 +26,12 @@ class RuleSource(Protocol):
     def conditions(self) -> tuple[tuple[str, Expr], ...]:
         """(fact kind, normalized condition) per rule; a hit names the rule by this index."""
         ...
+
+
+class Backend(Protocol):
+    """Evaluates a rule source over facts: (rule index, fact index) hits and the facts evaluated."""
+
+    @property
+    def name(self) -> str: ...
+
+    def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[tuple[int, int]], int]: ...

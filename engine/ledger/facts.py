@@ -27,6 +27,7 @@ from engine.facts import Fact
 from engine.model.classification import Classification
 from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
 from engine.model.records import Submission
+from engine.progress import STEP, Progress, silent
 from engine.read.numbers import parse_value, yes_no
 from engine.read.text import clean_unit_name
 
@@ -71,17 +72,34 @@ class _Row:
     production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
-def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
+class _Typer:
+    """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
+    yes/no answers on every row, so each distinct cell is read once."""
+
+    def __init__(self) -> None:
+        self._seen: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
+
+    def __call__(self, field: LedgerField, raw: object) -> tuple[Any, str | None]:
+        key = (field.key, type(raw), raw)  # the type too: True, 1 and 1.0 are one dict key otherwise
+        answer = self._seen.get(key)
+        if answer is None:
+            try:
+                answer = (_typed(field, raw), None)
+            except ValueError as exc:
+                answer = (None, f"{field.label}{exc}")
+            self._seen[key] = answer
+        return answer
+
+
+def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier, typer: _Typer) -> _Row:
     values: dict[str, Any] = {}
     unreadable: list[str] = []
     for f in form.fields:
         if f.type == "facts":
             continue
-        try:
-            values[f.key] = _typed(f, row.raw.get(f.key))
-        except ValueError as exc:
-            values[f.key] = None
-            unreadable.append(f"{f.label}{exc}")
+        values[f.key], problem = typer(f, row.raw.get(f.key))
+        if problem is not None:
+            unreadable.append(problem)
     facts: dict[str, Any] = {}
     problem = None
     raw_facts = row.raw.get("facts")
@@ -96,39 +114,67 @@ def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier) -> _Row:
     return _Row(row, values, unreadable, facts, problem, sector, production)
 
 
-def _apply_sector(classifier: Classifier, words: SectorWords, r: _Row, on: date,
-                  seen: dict[tuple[Any, ...], Any]) -> None:
-    """Read the written 行业 through the sector table: set 行业/细分行业, or say why not.
+class _SectorReader:
+    """Reads the written 行业 of each row through the sector table, once per distinct answer.
 
-    A word naming no sector is an unreadable cell (the row is still classified, without
-    it); a non-production sector (教育, 机关) marks the row as not a production unit. The
-    answer is remembered per (word, enterprise, description, date, facts): ledgers repeat them.
+    What the answer depends on is narrower than the row: the enterprise name and the
+    description matter only for a family word (工贸) whose sector must be inferred from them,
+    and the date only through which editions are in force — so a city's ledger with a
+    quarter of a million enterprises and three years of dates asks the table a few thousand
+    times, not once a row.
     """
-    if r.sector is None:
-        return
-    word = r.sector
-    enterprise, text = r.values.get("enterprise"), r.values.get("description")
-    key = (word, enterprise, text, on, tuple(sorted(r.facts.items())))
-    if key not in seen:
-        try:
-            seen[key] = sector_facts(classifier.cs, word, on, r.facts, enterprise=enterprise, text=text,
-                                     words=words)
-        except UnknownSector as exc:
-            seen[key] = exc
-    answer = seen[key]
-    if isinstance(answer, UnknownSector):
-        r.sector = None
-        try:
-            meaning = words.resolve(classifier.cs, word)
-        except UnknownSector:
-            meaning = None
-        if meaning is not None and not meaning.production:
-            if r.production is None:
-                r.production, r.production_reason = False, f"：行业“{word}”，{meaning.reason}"
+
+    def __init__(self, classifier: Classifier, words: SectorWords) -> None:
+        self.cs, self.words = classifier.cs, words
+        self._answers: dict[tuple[Any, ...], Any] = {}
+        self._meanings: dict[str, Any] = {}
+        self._editions: dict[date, tuple[str, ...]] = {}
+
+    def _meaning(self, word: str) -> Any:
+        if word not in self._meanings:
+            try:
+                self._meanings[word] = self.words.resolve(self.cs, word)
+            except UnknownSector as exc:
+                self._meanings[word] = exc
+        return self._meanings[word]
+
+    def _in_force(self, on: date) -> tuple[str, ...]:
+        if on not in self._editions:
+            self._editions[on] = tuple(sid for sid, ls in self.cs.standards.items()
+                                       if ls.standard.in_force_on(on))
+        return self._editions[on]
+
+    def apply(self, r: _Row, on: date) -> None:
+        """Set the row's 行业/细分行业 from its written word, or say why not.
+
+        A word naming no sector is an unreadable cell (the row is still classified, without
+        it); a non-production sector (教育, 机关) marks the row as not a production unit.
+        """
+        if r.sector is None:
             return
-        r.unreadable.append(f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
-        return
-    r.sector, r.facts = answer[0], dict(answer[1])
+        word = r.sector
+        meaning = self._meaning(word)
+        family = (not isinstance(meaning, UnknownSector) and meaning.sector is None
+                  and meaning.family is not None)
+        enterprise, text = r.values.get("enterprise"), r.values.get("description")
+        key = (word, enterprise if family else None, text if family else None, self._in_force(on),
+               tuple(sorted(r.facts.items())))
+        if key not in self._answers:
+            try:
+                self._answers[key] = sector_facts(self.cs, word, on, r.facts, enterprise=enterprise,
+                                                  text=text, words=self.words)
+            except UnknownSector as exc:
+                self._answers[key] = exc
+        answer = self._answers[key]
+        if isinstance(answer, UnknownSector):
+            r.sector = None
+            if not isinstance(meaning, UnknownSector) and not meaning.production:
+                if r.production is None:
+                    r.production, r.production_reason = False, f"：行业“{word}”，{meaning.reason}"
+                return
+            r.unreadable.append(f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
+            return
+        r.sector, r.facts = answer[0], dict(answer[1])
 
 
 def _recognise_non_production(words: SectorWords, r: _Row) -> None:
@@ -157,19 +203,34 @@ def _duplicates(rows: Sequence[_Row]) -> dict[int, _Row]:
     return out
 
 
-def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier,
-                     as_of: date) -> tuple[list[Fact], list[Classification]]:
-    rows = [_read_row(row, form, classifier) for row in ledger.rows]
+def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, as_of: date, *,
+                     per_row: bool = False,
+                     progress: Progress = silent) -> tuple[list[Fact], list[Classification]]:
+    """One ``ledger_row`` fact per row, and each row's classification.
+
+    ``per_row`` classifies every row on its own instead of once per distinct finding: the
+    reference the joined path must equal (tests), and the benchmark's baseline.
+    """
+    typer = _Typer()
+    total = len(ledger.rows)
+    rows = []
+    for n, row in enumerate(ledger.rows, start=1):
+        rows.append(_read_row(row, form, classifier, typer))
+        if n % STEP == 0 or n == total:
+            progress("读取各行", n, total)
     words = words_for(classifier.cs)
     inputs = []
-    seen: dict[tuple[Any, ...], Any] = {}
+    sectors = _SectorReader(classifier, words)
     for r in rows:
         on = r.values.get("found_date") or as_of
-        _apply_sector(classifier, words, r, on, seen)
+        sectors.apply(r, on)
         _recognise_non_production(words, r)
         inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行",
                                    given_as="事实列"))
-    results = classifier.classify_many(inputs)
+    progress("按判定标准判定", 0, total)
+    results = ([classifier.classify(i) for i in inputs] if per_row
+               else classifier.classify_many(inputs))
+    progress("按判定标准判定", total, total)
     repeats = _duplicates(rows)
     facts = []
     for i, (r, result) in enumerate(zip(rows, results, strict=True)):

@@ -16,15 +16,19 @@ from engine.model.findings import AuditResult, RowVerdict, Summary
 from engine.model.ledger import Ledger, LedgerForm
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
+from engine.progress import Progress, silent
 
 
 def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
                  counts: Sequence[CompiledCount] = (), ret: Submission | None = None,
-                 backend: str = "durable") -> tuple[AuditResult, list[Classification]]:
+                 backend: str = "durable", per_row: bool = False,
+                 progress: Progress = silent) -> tuple[AuditResult, list[Classification]]:
     """Classify every row, judge the rows (and, with ``ret``, the counts per unit) by the ledger rules.
 
-    A ledger may leave out the reporting unit (one township's own ledger); counting it into
-    a return's rows cannot, so ``--return`` without such a column is an input error.
+    ``per_row``: classify each row on its own (the reference for the joined path; see
+    ``ledger_row_facts``). A ledger may leave out the reporting unit (one township's own
+    ledger); counting it into a return's rows cannot, so ``--return`` without such a column
+    is an input error.
     """
     assert isinstance(plan.form, LedgerForm)
     if ret is not None and not ledger.has("unit"):
@@ -33,11 +37,14 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
                          field=unit.label,
                          hint=f"加一列 {unit.label}（也可写作 {'、'.join(unit.aliases[:4])}）")
     engine = get_backend(backend)
-    row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of)
+    row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of, per_row=per_row,
+                                           progress=progress)
     facts = list(row_facts)
     if ret is not None:
         facts += ledger_unit_facts(row_facts, counts, ret)
+    progress("台账规则", 0, len(facts))
     hits, evaluated = engine.evaluate(plan, facts)
+    progress("台账规则", len(facts), len(facts))
     if evaluated != len(facts):
         raise EvaluationError(f"送入 {len(facts)} 条事实，只评估了 {evaluated} 条；结果不完整，已停止")
     ordered = sorted(hits, key=lambda h: (h[1], SEVERITY_ORDER[plan.rules[h[0]].rule.severity],

@@ -40,6 +40,14 @@ class Compare(_Strict):
         return {w: kind for kind in COMPARE_KINDS for w in getattr(self, kind)}
 
 
+class Installed(_Strict):
+    """"均设紧急切断阀", "都已装了报警器": an adverb, a verb of the ``verbs`` class, a device — set up."""
+
+    verbs: str  # a class of ``equivalents``
+    adverbs: tuple[str, ...] = ()
+    except_after: tuple[str, ...] = ()  # 仅、只 before the verb: "只配了便携式检测仪" is what is missing
+
+
 class ReadingRules(_Strict):
     """The shared cues; see the header of ``criteria/reading.yaml`` for what each one does."""
 
@@ -56,9 +64,19 @@ class ReadingRules(_Strict):
     transitions: tuple[str, ...] = ()
     compare: Compare = Compare()
     units: dict[str, dict[str, float]] = Field(default_factory=dict)
+    # words that stand for one another at the head of a phrase (未/没/没有…, 设置/装/安装/配备…)
+    equivalents: dict[str, tuple[str, ...]] = Field(default_factory=dict)
+    lead_gap: int = Field(0, ge=0, le=6, description="说法开头的同义词之间最多隔几个字（未按规定设置）")
+    lead_fillers: tuple[str, ...] = ()  # 了、过 after an equivalent verb: 没装过
+    lead_counters: tuple[str, ...] = ()  # 一道、两台 between the head words and the rest
+    lead_alone: tuple[str, ...] = ()  # classes whose one-character words may head a phrase alone (未, 仅)
+    installed: Installed | None = None
+    variants: dict[str, str] = Field(default_factory=dict)  # a typo or variant → the form the phrases use
+    # generic names of safety devices (报警, 联锁, 泄爆): said to fail, the text is about a device
+    device_heads: tuple[str, ...] = ()
 
     @field_validator("negation", "not_negating", "negation_stops", "establish", "lapsed", "failure",
-                     "working", "transitions")
+                     "working", "transitions", "device_heads")
     @classmethod
     def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return distinct_nonblank(v, "词表")
@@ -73,6 +91,34 @@ class ReadingRules(_Strict):
             if bad:
                 raise ValueError(f"单位 “{unit}” 的写法 {'、'.join(bad)} 系数应为正数")
         return v
+
+    @field_validator("equivalents")
+    @classmethod
+    def _classes(cls, v: dict[str, tuple[str, ...]]) -> dict[str, tuple[str, ...]]:
+        seen: dict[str, str] = {}
+        for name, words in v.items():
+            for w in distinct_nonblank(words, f"equivalents.{name} "):
+                if w in seen:
+                    raise ValueError(f"同义词 “{w}” 同时写在 {seen[w]} 和 {name} 中")
+                seen[w] = name
+        return v
+
+    @field_validator("variants")
+    @classmethod
+    def _same_length(cls, v: dict[str, str]) -> dict[str, str]:
+        bad = [f"{a}→{b}" for a, b in v.items() if len(a) != len(b) or not a or a == b]
+        if bad:
+            raise ValueError(f"variants 的写法与替换应等长且不同：{'、'.join(bad)}")
+        return v
+
+    @model_validator(mode="after")
+    def _installed_class(self) -> ReadingRules:
+        if self.installed is not None and self.installed.verbs not in self.equivalents:
+            raise ValueError(f"installed.verbs “{self.installed.verbs}” 不是 equivalents 中的同义词类")
+        unknown = [c for c in self.lead_alone if c not in self.equivalents]
+        if unknown:
+            raise ValueError(f"lead_alone 中的 {'、'.join(unknown)} 不是 equivalents 中的同义词类")
+        return self
 
     def spellings(self, unit: str | None) -> dict[str, float]:
         """Unit spellings → factor into ``unit``; a unit not in the table is spelt only as itself."""

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Set
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Any
 
 import ahocorasick
@@ -64,6 +65,7 @@ class Evidence:
     words: str  # the clause words that stated it, e.g. "未设置泄爆装置"
     start: int  # offsets in the normalised text
     end: int
+    plain: bool = False  # a measure merely named (no cue): in place unless the text says otherwise
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,7 @@ class _Phrase:
     kind: str  # bool | text | number
     value: Any  # polarity for bool, the value for text, None for number
     text: str
+    lead: re.Pattern[str] | None = None  # head words by class, to be found just before ``text``
 
 
 _MONTHS = {"月", "个月"}  # only a month can be a date: "位于三层厂房" is three storeys
@@ -125,36 +128,152 @@ class TextReader:
         self._compare = {normalise(w): _COMPARE_OPS[k] for w, k in rules.compare.kind_of().items()}
         self._compare_rx = "|".join(re.escape(w) for w in sorted(self._compare, key=len, reverse=True))
         self._numbers: dict[str, re.Pattern[str]] = {}
+        self._fact_phrases: dict[str, tuple[_Phrase, ...]] = {}
+        self._variants = tuple(sorted(((normalise(a), normalise(b)) for a, b in rules.variants.items()),
+                                      key=lambda ab: len(ab[0]), reverse=True))
+        self._class_of = {normalise(w): name for name, ws in rules.equivalents.items() for w in ws}
+        self._member_rx = re.compile(_alternatives(self._class_of) or "(?!)")
+        self._variant_rx = re.compile(_alternatives(a for a, _ in self._variants)) if self._variants else None
+        self._class_rx = {name: _alternatives(normalise(w) for w in ws)
+                          for name, ws in rules.equivalents.items()}
+        self._fillers = tuple(sorted((normalise(w) for w in rules.lead_fillers), key=len, reverse=True))
+        counters = _alternatives(normalise(w) for w in rules.lead_counters)
+        self._counter = rf"(?:[\d{_CN_DIGITS}]{{1,3}}(?:{counters}))" if rules.lead_counters else "(?!)"
+        self._installed = self._installed_rx()
+        self._head_words = tuple(sorted({normalise(w) for w in rules.device_heads}, key=len, reverse=True))
+        self._heads = re.compile(_alternatives(self._head_words)) if self._head_words else None
+        # a phrase opening with any word of a class holding a negation (也没, 一直未) has its own
+        negating = {c for c, ws in rules.equivalents.items() if set(ws) & set(rules.negation)}
+        own = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
+        self._own_negation = tuple(sorted(own, key=len, reverse=True))
 
     # ------------------------------------------------------------------ compile
 
-    @staticmethod
-    def _phrases(fact: Fact) -> Iterable[_Phrase]:
+    def fold(self, text: str) -> str:
+        """``text`` with every declared variant (流糟, 连琐) written as the phrases write it.
+
+        Variants and their replacements have the same length, so offsets into the folded text
+        are offsets into the text as written: the words shown for a fact stay the writer's own.
+        """
+        if self._variant_rx is None:
+            return text
+        to = dict(self._variants)
+        return self._variant_rx.sub(lambda m: to[m.group()], text)
+
+    def device_failing(self, text: str | None) -> str | None:
+        """Words saying some safety device fails or is missing ("报警系统关掉", "未设联锁"), or None.
+
+        No phrase of any fact need be among them: the device may be one no list names. A text
+        saying so is about a device the criteria may test, so it is never "about nothing".
+        """
+        if not text or not self._heads:
+            return None
+        norm = self.fold(normalise(text))
+        for lo, hi in self._clauses(norm):
+            for m in self._heads.finditer(norm, lo, hi):
+                end = _word_end(norm, m.start(), self._head_words)
+                fail = self._after(norm, end, hi, self._failure, self.rules.after_gap + 2)
+                if fail is not None:
+                    return norm[m.start():_word_end(norm, fail, self._failure)]
+                neg = self._before(norm, lo, m.start(), self._negation, self.rules.negation_gap)
+                if neg is not None and not any(_inside(norm, neg, w) for w in self._not_negating):
+                    return norm[neg:end]
+        return None
+
+    def _key(self, word: str) -> str:
+        """A phrase as it is matched: normalised and folded like the text."""
+        return self.fold(normalise(word))
+
+    def _phrases_of(self, key: str, fact: Fact) -> tuple[_Phrase, ...]:
+        """A fact's phrases, worked out once: every automaton that holds the fact reuses them."""
+        if key not in self._fact_phrases:
+            self._fact_phrases[key] = tuple(self._phrases(fact))
+        return self._fact_phrases[key]
+
+    def _phrases(self, fact: Fact) -> Iterable[_Phrase]:
         if fact.type == "bool":
             for label, polarity in (("是", True), ("否", False)):
                 for w in fact.says.get(label, ()):
-                    yield _Phrase(fact.key, "bool", polarity, normalise(w))
+                    text = self._key(w)
+                    yield _Phrase(fact.key, "bool", polarity, text)
+                    led = self._split_lead(text)
+                    if led is not None:
+                        yield _Phrase(fact.key, "bool", polarity, led[1], lead=led[0])
         elif fact.type == "text":
             words: dict[str, str] = {}
             for value in fact.values if fact.value_phrases else ():
                 if len(normalise(value)) >= 2:
-                    words[normalise(value)] = value
+                    words[self._key(value)] = value
             for value, phrases in fact.says.items():
                 for w in phrases:
-                    words[normalise(w)] = value
+                    words[self._key(w)] = value
             for w, value in words.items():
                 yield _Phrase(fact.key, "text", value, w)
         else:
             for w in fact.says.get("数值", ()):
-                yield _Phrase(fact.key, "number", None, normalise(w))
+                yield _Phrase(fact.key, "number", None, self._key(w))
+
+    def _split_lead(self, phrase: str) -> tuple[re.Pattern[str], str] | None:
+        """The phrase's head words as a pattern of their classes, and the rest of the phrase.
+
+        "未设置紧急排放阀" is 否定 + 设置 + 紧急排放阀: the writer who puts "没装紧急排放阀" says the
+        same, so the head is matched by class, the rest as written. Only the head is generalised
+        (the 设 of 设备 is no verb); a head of one word needs two characters unless its class may
+        stand alone (未, 仅), and the rest needs two characters of its own.
+        """
+        i, classes, chars = 0, [], 0
+        while True:
+            m = self._member_rx.match(phrase, i)
+            if m is None:
+                break
+            word = m.group()
+            classes.append(self._class_of[word])
+            chars += len(word)
+            i += len(word)
+            i += next((len(f) for f in self._fillers if phrase.startswith(f, i)), 0)
+        counted = re.match(self._counter, phrase[i:])
+        rest = phrase[i + (counted.end() if counted else 0):]
+        if not classes or len(rest) < 2:
+            return None
+        if len(classes) == 1 and chars < 2 and classes[0] not in self.rules.lead_alone:
+            return None
+        fill = f"(?:{_alternatives(self._fillers)})?" if self._fillers else ""
+        gap = f".{{0,{self.rules.lead_gap}}}?"
+        head = gap.join(f"(?:{self._class_rx[c]}){fill}" for c in classes)
+        return _compiled(f"{head}{self._counter}?$"), rest
+
+    def _installed_rx(self) -> re.Pattern[str] | None:
+        """"均设", "都已装了两台", "另配有": the device just after was set up (``installed``)."""
+        spec = self.rules.installed
+        if spec is None:
+            return None
+        verbs = [normalise(w) for w in self.rules.equivalents[spec.verbs]]
+        adverbs = _alternatives(normalise(w) for w in spec.adverbs) or "(?!)"
+        fill = f"(?:{_alternatives(self._fillers)})?" if self._fillers else ""
+        longer = _alternatives(w for w in verbs if len(w) >= 2) or "(?!)"
+        head = rf"(?:(?:{adverbs})+(?:{_alternatives(verbs)})|(?:{longer}))"
+        return re.compile(rf"{head}{fill}{self._counter}?$")
+
+    def _installed_before(self, norm: str, lo: int, start: int) -> int | None:
+        """Start of an installing verb (均设, 已安装了) standing right before the device at ``start``."""
+        if self._installed is None or self.rules.installed is None:
+            return None
+        m = self._installed.search(norm, lo, start)
+        if m is None:
+            return None
+        if any(norm.endswith(normalise(w), lo, m.start()) for w in self.rules.installed.except_after):
+            return None
+        return m.start()
 
     def _automaton(self, scope: frozenset[str] | None) -> ahocorasick.Automaton | None:
         if scope not in self._automata:
             entries: dict[str, list[_Phrase]] = {}
             for key, fact in self._facts.items():
                 if scope is None or key in scope:
-                    for p in self._phrases(fact):
-                        entries.setdefault(p.text, []).append(p)
+                    for p in self._phrases_of(key, fact):
+                        same = entries.setdefault(p.text, [])
+                        if p not in same:  # 未设置X and 没有设置X give one head pattern for X
+                            same.append(p)
             auto = None
             if entries:
                 auto = ahocorasick.Automaton()
@@ -178,7 +297,8 @@ class TextReader:
         if not text or auto is None:
             return TextReading({}, {}, (), {})
         wanted = None if keys is None else set(keys)
-        norm = normalise(text)
+        written = normalise(text)
+        norm = self.fold(written)
         clauses = self._clauses(norm)
         matches: dict[str, list[tuple[int, int, _Phrase]]] = {}
         for end, phrases in auto.iter(norm):
@@ -186,6 +306,11 @@ class TextReader:
                 if wanted is not None and p.key not in wanted:
                     continue
                 start = end - len(p.text) + 1
+                if p.lead is not None:
+                    head = p.lead.search(norm, self._clause_of(clauses, start)[0], start)
+                    if head is None:
+                        continue
+                    start = head.start()
                 matches.setdefault(p.key, []).append((start, end + 1, p))
         kept = [_longest(found_spans) for found_spans in matches.values()]
         numbers = [(a, b, p.key) for one in kept for a, b, p in one if p.kind == "number"]
@@ -207,6 +332,10 @@ class TextReader:
                     if inside:
                         embedded.add(id(ev))
         named = frozenset(p.key for spans_ in kept for _, _, p in spans_)
+        if written != norm:  # the words on record are the writer's, typos and all
+            shown = {id(e): replace(e, words=written[e.start:e.end]) for e in found}
+            embedded = {id(shown[i]) for i in embedded}
+            found = list(shown.values())
         return replace(_settle(found, embedded), named=named)
 
     def _clauses(self, norm: str) -> list[tuple[int, int]]:
@@ -245,7 +374,7 @@ class TextReader:
         negates only itself (不合格, 未检).
         """
         gap = self.rules.negation_gap
-        if any(norm.startswith(w, start) for w in self._negation):
+        if any(norm.startswith(w, start) for w in self._own_negation):
             return None  # "未切断电源、未挂牌": a phrase with its own negation takes no other
         lo = max(lo, start - gap - max((len(w) for w in self._negation), default=0))
         window = norm[lo:start]
@@ -332,9 +461,12 @@ class TextReader:
             elif undone is not None:
                 polarity, last = False, undone.end()
             elif not fact.device:
-                pass  # a measure named plainly is a measure in place
+                # a measure named plainly is a measure in place, unless the text says otherwise of it
+                return Evidence(p.key, True, norm[first:last], first, last, plain=True)
             else:
                 before = self._before(norm, lo, start, self._working, gap)
+                if before is None:
+                    before = self._installed_before(norm, lo, start)
                 after = self._after(norm, tail, hi, self._working, self.rules.after_gap)
                 if before is None and after is None:
                     return None
@@ -395,6 +527,17 @@ class TextReader:
         return Evidence(fact.key, out, norm[first:last], first, last)
 
 
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    """One compiled pattern per head shape: thousands of phrases share a few dozen."""
+    return re.compile(pattern)
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """A regex alternation of ``words``, longest first (so 没有 is tried before 没)."""
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
+
+
 def _inside(norm: str, at: int, word: str) -> bool:
     """The character at ``at`` lies inside an occurrence of ``word`` (超期未检: the 未 is part of it)."""
     lo = max(0, at - len(word) + 1)
@@ -453,6 +596,9 @@ def _settle(found: list[Evidence], embedded: Set[int] = frozenset()) -> TextRead
         free = [e for e in evs if id(e) not in embedded]
         if len(values) > 1 and free and len({e.value for e in free}) == 1:
             evs, values = free, [free[0].value]
+        stated = [e for e in evs if not e.plain]
+        if len(values) > 1 and stated and len({e.value for e in stated}) == 1:
+            evs, values = stated, [stated[0].value]  # "加臭机停用…加臭剂罐": what is said beats a name
         kept.extend(evs)  # the words stay on record, read or not
         if len(values) > 1:
             conflicts[key] = tuple(dict.fromkeys(e.words for e in evs))

@@ -274,3 +274,31 @@ def test_a_device_named_without_its_state_is_not_about_nothing(reading: Criteria
                         reading.reading)
     seen = reader.read("除尘器泄爆口朝向作业区")
     assert seen.facts == {} and "vent" in seen.named  # named, its state not said
+
+
+def test_a_near_miss_on_the_texts_own_item_is_general_though_the_standard_is_partial() -> None:
+    """AQ 3067-2026 is partly encoded; a text whose own item (5.5.6) fails on what it states is 一般.
+
+    The same standard still refuses 一般 for a text that states nothing its items test.
+    """
+    from engine.load.criteria import load_criteria
+
+    cs = load_criteria()
+    on = date(2026, 10, 20)
+    near = classify(cs, {}, sector="危险化学品", on=on,
+                    text="一级重大危险源液氨罐区储罐进出料管道均设紧急切断阀")
+    assert (near.verdict, near.rule) == ("一般", "near-miss-on-topic")
+    assert near.nearest[0].ref == "5.5.6"
+    other = classify(cs, {}, sector="化工", on=on, text="罐区防火堤内杂草丛生未清除")
+    assert (other.verdict, other.rule) == ("待确认", "partial-standard")
+
+
+def test_a_device_said_to_fail_in_unknown_words_is_never_about_nothing() -> None:
+    """No item's words, no fact read — but 报警系统关掉 says a safety device was put out of action."""
+    from engine.load.criteria import load_criteria
+
+    cs = load_criteria()
+    r = classify(cs, {}, sector="电力", on=date(2026, 9, 21),
+                 text="值长授意运行人员把主变消防报警系统关掉，并删除了当天的报警记录")
+    assert r.verdict == "待确认"
+    assert any("报警系统关掉" in reason for reason in r.reasons)
