@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,3 +42,18 @@ def make_submission(form_id: str, rows: list[tuple[str, str | None, dict[str, fl
         out.append(Row(unit=unit, unit_kind=kind, unit_kind_source="override" if kind else "unknown",
                        is_total=unit == "累计", cells=cells, ref=CellRef(sheet="S", row=r)))
     return Submission(source="memory.xlsx", format="xlsx", form_id=form_id, rows=out)
+
+
+def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """``hazcheck ARGS`` in this process (typer's runner), as a finished process: exit code,
+    stdout and stderr apart. Starting a Python per command cost the suite a second each;
+    tests/test_cli.py keeps real subprocesses for what only a real process shows."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    with contextlib.chdir(cwd or ROOT):
+        result = CliRunner().invoke(app, list(args))
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["hazcheck", *args], result.exit_code, result.stdout, result.stderr)

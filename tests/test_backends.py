@@ -110,7 +110,7 @@ class _TypedSource:
 
 
 _EDGE = st.one_of(st.none(), st.integers(-3, 30), st.floats(allow_nan=True, allow_infinity=True),
-                  st.sampled_from([2**24, 2**24 + 1, 2**60, -(2**63), 0.1, 1e309, True, "3"]))
+                  st.sampled_from([2**24, 2**24 + 1, 2**60, -(2**63), 0.1, 1e309, True]))
 
 
 @given(rows=st.lists(st.fixed_dictionaries({"a": _EDGE, "b": _EDGE, "c": _EDGE}), min_size=1, max_size=40))

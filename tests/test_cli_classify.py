@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+
+from tests.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parent.parent
 LEDGER = ROOT / "cases" / "hazard-ledger" / "district-2024-q1"
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args], capture_output=True,
-                          text=True, timeout=180, cwd=ROOT)
+    return run_cli(*args)
 
 
 def one_error_line(proc: subprocess.CompletedProcess[str]) -> str:

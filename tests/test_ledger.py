@@ -118,7 +118,6 @@ def test_unreadable_cells_are_kept_as_findings_not_dropped(tmp_path: Path, catal
 
 def test_unit_column_is_needed_only_with_return_through_the_cli(tmp_path: Path) -> None:
     import subprocess
-    import sys
 
     path = tmp_path / "台账.csv"
     path.write_text("序号,企业名称,行业领域,隐患描述,隐患等级,隐患来源\nA1,华兴钢铁,工贸,地面油污,一般,企业自查\n",
@@ -126,10 +125,10 @@ def test_unit_column_is_needed_only_with_return_through_the_cli(tmp_path: Path) 
     root = Path(__file__).resolve().parent.parent
     ret = root / "cases" / "hazard-ledger" / "district-2024-q1" / "return.csv"
 
+    from tests.conftest import run_cli
+
     def run(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(root / "cli.py"), "audit", str(path),
-                               "--as-of", "2024-03-31", *extra], capture_output=True, text=True, timeout=120,
-                              cwd=root)
+        return run_cli("audit", str(path), "--as-of", "2024-03-31", *extra)
 
     alone = run()
     assert alone.returncode in (0, 1) and "Traceback" not in alone.stderr, alone.stderr

@@ -13,6 +13,7 @@ import csv
 import json
 from datetime import date, timedelta
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -70,8 +71,9 @@ def _report(path, **kw) -> dict:
     return doc
 
 
-def test_every_way_of_evaluating_a_ledger_agrees(tmp_path) -> None:
-    @settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+@pytest.mark.parametrize("backend", ["python", "polars", "durable"])
+def test_every_way_of_evaluating_a_ledger_agrees(tmp_path, backend: str) -> None:
+    @settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                     HealthCheck.function_scoped_fixture])
     @given(st.lists(_row, min_size=1, max_size=10).map(lambda rs: rs + rs[:2]))  # two repeated rows
     def check(rows):
@@ -79,7 +81,6 @@ def test_every_way_of_evaluating_a_ledger_agrees(tmp_path) -> None:
         _write(path, rows)
         reference = _report(path, backend="python", per_row=True)
         assert len(reference["rows"]) == len(rows)
-        for kw in ({"backend": "python"}, {"backend": "polars"}, {"backend": "durable"}):
-            assert _report(path, **kw) == reference, kw
+        assert _report(path, backend=backend) == reference
 
     check()

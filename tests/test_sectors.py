@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -147,9 +146,10 @@ def test_unit_names_that_are_not_production_units(words: SectorWords, name: str 
 
 
 def test_cli_classify_accepts_office_words_and_refuses_others() -> None:
+    from tests.conftest import run_cli
+
     def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, str(ROOT / "cli.py"), "classify", *args], capture_output=True,
-                              text=True, timeout=120, cwd=ROOT)
+        return run_cli("classify", *args)
 
     liquor = run("--sector", "白酒", "--date", "2024-07-01", "-F", "场所=酒库", "-F", "气体=乙醇蒸气",
                  "-F", "固定式气体报警有效=否")

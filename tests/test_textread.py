@@ -245,3 +245,39 @@ def test_what_is_said_of_a_measure_beats_its_name_alone(reader: TextReader) -> N
     """"应急预案已过期，柜里放着应急预案": the plain mention is no second statement of the plan."""
     read = reader.read("应急预案已过期，柜里放着应急预案")
     assert read.facts == {"plan": False} and not read.conflicts
+
+
+def test_the_automaton_of_all_facts_reads_what_a_scoped_one_reads(monkeypatch) -> None:
+    """Past a few scopes the reader serves every scope from one automaton of all facts; the
+    readings must be the same as from the scope's own automaton (matches of facts not wanted
+    are passed over)."""
+    from datetime import date
+
+    from engine.classify.run import Classifier
+    from engine.evaluate.run import get_backend
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+    from engine.text_cases import find_text_cases, load_text_cases
+    from engine.textread import reader as reader_module
+
+    cs = load_criteria()
+    classifier = Classifier(cs, get_backend("python"))
+    cases = [c for p in find_text_cases(bundled("cases")) for c in load_text_cases(p)[0].cases][::7]
+    scoped = reader_module.TextReader(cs.vocabulary, cs.reading)
+    monkeypatch.setattr(reader_module, "SCOPED_AUTOMATA", 0)
+    shared = reader_module.TextReader(cs.vocabulary, cs.reading)
+    compared = 0
+    for case in cases:
+        from engine.classify.select import select_standards
+
+        sel = select_standards(cs, case.sector, date.fromisoformat(str(case.date)))
+        plan = classifier.plan(sel.ids)
+        scope = frozenset(f.key for it in plan.items for f in it.fields)
+        keys = frozenset(list(scope)[::2]) | {k for k in scope if "有效" in cs.vocabulary.by_key(k).name}
+        monkeypatch.setattr(reader_module, "SCOPED_AUTOMATA", 10_000)
+        a = scoped.read(case.text, keys, scope=scope)
+        monkeypatch.setattr(reader_module, "SCOPED_AUTOMATA", 0)
+        b = shared.read(case.text, keys, scope=scope)
+        assert a == b, case.text
+        compared += 1
+    assert compared > 100 and None in shared._automata and len(shared._automata) == 1

@@ -33,7 +33,7 @@ from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
 from engine.model.classification import Classification, FactOrigin, FactSource, ItemResult, StandardUsed
 from engine.textread.bounds import Thresholds, stand_in, thresholds
-from engine.textread.reader import TextReader, TextReading
+from engine.textread.reader import TextReading, shared_reader
 
 NEAREST = 3
 UNDECIDED = 5
@@ -76,12 +76,16 @@ class Classifier:
         self._sector_values = set(sector_fact.values) if sector_fact else set()
         sub_fact = cs.vocabulary.get("细分行业")
         self._sector_keys = {f.key for f in (sector_fact, sub_fact) if f is not None}
-        self.reader = TextReader(cs.vocabulary, cs.reading) if cs.reading is not None else None
+        self.reader = shared_reader(cs.vocabulary, cs.reading) if cs.reading is not None else None
         self._thresholds: dict[str, Thresholds] = {}
         self._plan_keys: dict[str, frozenset[str]] = {}
         self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self._by_key: dict[str, tuple[dict[str, list[int]], dict[int, int]]] = {}
         self._near: dict[str, NearWords] = {}
+        self._readings: dict[tuple[str, frozenset[str]], TextReading] = {}
+        self._editions: dict[date, tuple[str, ...]] = {}
+        self._selections: dict[tuple[str | None, tuple[str, ...]], Selection] = {}
+        self._selection_days: dict[tuple[str | None, tuple[str, ...]], date] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -133,8 +137,12 @@ class Classifier:
         given = self._data(finding, sector)
         if not finding.text or self.reader is None:
             return _Facts(given, None, frozenset(), ())
-        reading = self.reader.read(finding.text, self._read_keys(plan, selection, self._folded(finding.text)),
-                                   scope=self._plan_keys[plan.digest])
+        keys = self._read_keys(plan, selection, self._folded(finding.text))
+        memo = (finding.text, keys)
+        reading = self._readings.get(memo)
+        if reading is None:  # a ledger repeats a description with and without a 事实 cell
+            reading = self.reader.read(finding.text, keys, scope=self._plan_keys[plan.digest])
+            self._readings[memo] = reading
         read = dict(reading.facts)
         notes: list[str] = []
         for key, bound in reading.bounds.items():
@@ -187,7 +195,7 @@ class Classifier:
         for i, f in enumerate(findings):
             sector = self.sector_of(f)
             if (sector, f.on) not in selections:
-                selections[(sector, f.on)] = select_standards(self.cs, sector, f.on)
+                selections[(sector, f.on)] = self._selection(sector, f.on)
             selection = selections[(sector, f.on)]
             # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
             recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
@@ -221,6 +229,23 @@ class Classifier:
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")
         return [c for c in out if c is not None]
+
+    def _selection(self, sector: str | None, on: date) -> Selection:
+        """``select_standards``, once per sector and set of editions in force: the date matters
+        only through the editions (and the notes that name it, so a note naming the date is
+        never shared between days)."""
+        if on not in self._editions:
+            self._editions[on] = tuple(sid for sid, ls in self.cs.standards.items()
+                                       if ls.standard.in_force_on(on))
+        key = (sector, self._editions[on])
+        cached = self._selections.get(key)
+        if cached is not None:
+            day = str(self._selection_days[key])
+            if not any(day in n for n in (*cached.notes, *cached.skip_notes)):
+                return cached  # no note names the day it was made for: the same for this day
+        selection = select_standards(self.cs, sector, on)
+        self._selections[key], self._selection_days[key] = selection, on
+        return selection
 
     def classify(self, finding: FindingInput) -> Classification:
         return self.classify_many([finding])[0]

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import polars as pl
@@ -120,7 +121,12 @@ class _Compiler:
 
 
 class PolarsBackend:
+    """Compiles each rule source once per set of usable columns, then evaluates whole frames."""
+
     name = "polars"
+
+    def __init__(self) -> None:
+        self._compiled: dict[tuple[str, str, frozenset[tuple[str, str]]], _Compiled] = {}
 
     def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
         """Every (rule, fact) pair whose condition holds, and how many facts were evaluated."""
@@ -134,40 +140,61 @@ class PolarsBackend:
         evaluated = 0
         for kind, idx in members.items():
             conditions = by_kind.get(kind, [])
-            evaluated += self._kind(conditions, [facts[j].data for j in idx], idx, hits) if conditions \
-                else len(idx)
+            if not conditions:
+                evaluated += len(idx)
+                continue
+            evaluated += self._kind(plan.digest, kind, conditions, [facts[j].data for j in idx], idx, hits)
         return sorted(hits), evaluated
 
-    @staticmethod
-    def _kind(conditions: list[tuple[int, Expr]], datas: list[dict[str, Any]], idx: list[int],
-              hits: list[Hit]) -> int:
+    def _kind(self, digest: str, kind: str, conditions: list[tuple[int, Expr]],
+              datas: list[dict[str, Any]], idx: list[int], hits: list[Hit]) -> int:
         """Hits of one kind's conditions over its facts; returns how many facts were evaluated."""
-        wanted: dict[str, str | None] = {}
-        for _, condition in conditions:
-            for f in _fields(condition):
-                # a key read as two types cannot be one column: the reference takes it
-                wanted[f.key] = f.type if wanted.get(f.key, f.type) == f.type else None
+        wanted = _wanted(conditions)
         columns: dict[str, pl.Series] = {}
-        for key, kind in wanted.items():
-            if kind is not None and (col := _column(key, kind, datas)) is not None:
+        for key, field_kind in wanted.items():
+            if field_kind is not None and (col := _column(key, field_kind, datas)) is not None:
                 columns[key] = col
-        compiler = _Compiler({k: t for k, t in wanted.items() if k in columns and t is not None})
-        exprs: dict[str, pl.Expr] = {}
-        slow: list[tuple[int, Expr]] = []
-        for i, condition in conditions:
-            compiled = compiler.condition(condition)
-            if compiled is None:
-                slow.append((i, condition))
-            else:
-                exprs[f"r{i}"] = compiled
+        usable = frozenset((k, t) for k, t in wanted.items() if k in columns and t is not None)
+        compiled = self._compiled.get((digest, kind, usable))
+        if compiled is None:
+            compiled = _compile(conditions, dict(usable))
+            self._compiled[(digest, kind, usable)] = compiled
         rows = len(datas)
-        if exprs:
-            out = pl.DataFrame(list(columns.values())).select(**exprs)  # every compiled test reads a column
+        if compiled.exprs:
+            out = pl.DataFrame(list(columns.values())).select(**compiled.exprs)  # each test reads a column
             if out.height != rows:
                 return 0  # the caller's count check stops the run
             for name in out.columns:
                 i = int(name[1:])
                 hits.extend((i, idx[r]) for r in out[name].arg_true().to_list())
-        for i, condition in slow:
+        for i, condition in compiled.slow:
             hits.extend((i, idx[r]) for r, data in enumerate(datas) if holds(condition, data))
         return rows
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    exprs: dict[str, pl.Expr]  # "r<rule index>" -> boolean expression
+    slow: list[tuple[int, Expr]]  # conditions left to the reference
+
+
+def _wanted(conditions: list[tuple[int, Expr]]) -> dict[str, str | None]:
+    """Each field the conditions read, with its declared type (None: read as two types)."""
+    wanted: dict[str, str | None] = {}
+    for _, condition in conditions:
+        for f in _fields(condition):
+            wanted[f.key] = f.type if wanted.get(f.key, f.type) == f.type else None
+    return wanted
+
+
+def _compile(conditions: list[tuple[int, Expr]], columns: dict[str, str]) -> _Compiled:
+    compiler = _Compiler(columns)
+    exprs: dict[str, pl.Expr] = {}
+    slow: list[tuple[int, Expr]] = []
+    for i, condition in conditions:
+        compiled = compiler.condition(condition)
+        if compiled is None:
+            slow.append((i, condition))
+        else:
+            exprs[f"r{i}"] = compiled
+    return _Compiled(exprs, slow)

@@ -36,16 +36,19 @@ def get_backend(name: str) -> Backend:
     if name == "polars":
         from engine.evaluate.polars_backend import PolarsBackend
 
-        return PolarsBackend()
+        global _POLARS
+        if _POLARS is None:
+            _POLARS = PolarsBackend()  # one per process: it keeps the compiled expressions
+        return _POLARS
     if name == "auto":
-        from engine.evaluate.polars_backend import PolarsBackend
         from engine.evaluate.sampled import SampledBackend
 
-        return SampledBackend(PolarsBackend(), get_backend("durable"))
+        return SampledBackend(get_backend("polars"), get_backend("durable"))
     raise ValueError(f"unknown backend {name!r}")
 
 
 _DURABLE: Any = None
+_POLARS: Any = None
 _UNIT_KEYS = {"unit", "unit_kind", "unit_kind_known", "is_total"}  # already in Finding.unit
 
 

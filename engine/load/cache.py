@@ -20,7 +20,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 _ENGINE = Path(__file__).resolve().parents[1]
@@ -59,6 +59,9 @@ def content_key(kind: str, files: Iterable[Path]) -> str:
     return h.hexdigest()[:32]
 
 
+_IN_PROCESS: dict[str, tuple[Path, Any]] = {}  # kind -> (entry, value): the last one loaded
+
+
 def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
     """``build()``, or its pickled result from an earlier run over the same files and code."""
     files = list(files)
@@ -69,9 +72,14 @@ def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
         entry = folder / f"{kind}-{content_key(kind, files)}.pickle"
     except OSError:
         return build()
+    remembered = _IN_PROCESS.get(kind)
+    if remembered is not None and remembered[0] == entry:
+        return remembered[1]  # loaded already in this process, and no file has changed since
     try:
         with entry.open("rb") as fh:
-            return pickle.load(fh)  # our own private cache folder, see the module docstring
+            value = pickle.load(fh)  # our own private cache folder, see the module docstring
+        _IN_PROCESS[kind] = (entry, value)
+        return value
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
         pass
     value = build()

@@ -33,6 +33,7 @@ import ahocorasick
 from engine.model.criteria import Fact, Vocabulary
 from engine.model.reading import ReadingRules
 
+SCOPED_AUTOMATA = 4  # scopes with an automaton of their own; beyond, the automaton of all facts
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万点壹贰叁肆伍陆柒捌玖拾佰仟"  # financial numerals too (贰人)
 _NUMBER = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+?)"  # lazy: 二十千帕 is 二十 + 千帕
 _NUMBER_GREEDY = rf"(?:\d+(?:\.\d+)?|[{_CN_DIGITS}]+)"  # after a prefix unit nothing follows to stop it
@@ -266,6 +267,15 @@ class TextReader:
         return m.start()
 
     def _automaton(self, scope: frozenset[str] | None) -> ahocorasick.Automaton | None:
+        """The phrases of the facts in ``scope`` (None: of every fact), built on first use.
+
+        A small automaton per scope starts fast (one finding, one sector); past
+        ``SCOPED_AUTOMATA`` scopes (a ledger of many sectors and editions) every scope is
+        served by the one automaton of all facts, so memory stays bounded. Both give the
+        same reading: ``read`` passes over the matches of facts it does not want.
+        """
+        if scope is not None and scope not in self._automata and len(self._automata) >= SCOPED_AUTOMATA:
+            scope = None
         if scope not in self._automata:
             entries: dict[str, list[_Phrase]] = {}
             for key, fact in self._facts.items():
@@ -287,16 +297,18 @@ class TextReader:
 
     def read(self, text: str | None, keys: Iterable[str] | None = None,
              scope: frozenset[str] | None = None) -> TextReading:
-        """Facts stated by ``text``; only the facts in ``keys`` (all if None) are read.
+        """Facts stated by ``text``; only the facts in ``keys`` (else ``scope``, else all) are read.
 
-        ``scope`` (a superset of ``keys``, e.g. every fact of the standards in play) picks the
-        automaton: callers that vary ``keys`` per finding keep one automaton per scope.
+        ``scope`` (a superset of ``keys``: every fact of the standards in play) picks the
+        automaton; matches of facts not wanted are passed over, so an automaton of more facts
+        gives the same matches as one of the wanted facts alone (every match is reported,
+        overlapping ones too).
         """
         auto = self._automaton(scope if scope is not None else
-                               (frozenset(keys) if keys is not None else None))
+                               frozenset(keys) if keys is not None else None)
         if not text or auto is None:
             return TextReading({}, {}, (), {})
-        wanted = None if keys is None else set(keys)
+        wanted = set(keys) if keys is not None else set(scope) if scope is not None else None
         written = normalise(text)
         norm = self.fold(written)
         clauses = self._clauses(norm)
@@ -610,3 +622,18 @@ def _settle(found: list[Evidence], embedded: Set[int] = frozenset()) -> TextRead
             facts[key] = values[0]
     kept.sort(key=lambda e: e.start)
     return TextReading(facts, bounds, tuple(kept), conflicts, conflict_values)
+
+
+_SHARED: list[tuple[Vocabulary, ReadingRules, TextReader]] = []  # the last few, newest last
+
+
+def shared_reader(vocabulary: Vocabulary, reading: ReadingRules) -> TextReader:
+    """One reader per loaded vocabulary: its automata and phrase variants take a second to
+    build, and every job in a process (each ledger, each test) would otherwise build them again."""
+    for vocab, rules, reader in _SHARED:
+        if vocab is vocabulary and rules is reading:
+            return reader
+    reader = TextReader(vocabulary, reading)
+    _SHARED.append((vocabulary, reading, reader))
+    del _SHARED[:-2]
+    return reader
