@@ -387,6 +387,20 @@ def _show_ledger(form: LedgerForm) -> None:
         blank = "" if f.blank is None else ("是" if f.blank else "否")
         t.add_row(f.key, f.label + (" *" if f.required else ""), "、".join(f.aliases), kind, blank, f.doc)
     out.print(t)
+    from rich.text import Text
+
+    from engine.model.ledger import COMPUTATIONS
+
+    facts = Table(title="台账行事实（审核规则检查的各项，row_fact）")
+    for col in ("名称", "key", "类型", "从哪里来", "说明"):
+        facts.add_column(col)
+    labels = {f.key: f.label for f in form.fields}
+    for rf in form.row_fact:
+        source = (f"列 {labels[rf.column]}" if rf.column else f"条件 {rf.when}" if rf.when
+                  else f"计算 {rf.compute}：{COMPUTATIONS[rf.compute or '']}"
+                  + (f"（{'、'.join(labels[c] for c in rf.of)}）" if rf.of else ""))
+        facts.add_row(*(Text(x) for x in (rf.name, rf.key, kinds[rf.type], source, rf.doc)))
+    out.print(facts)
     if form.reconcile:
         out.print(f"与报表 {form.reconcile.form} 核对（--return）：", highlight=False)
         for c in form.reconcile.counts:

@@ -21,11 +21,13 @@ from engine.catalog import load_catalog
 from engine.criteria_cases import find_criteria_cases, load_criteria_cases
 from engine.ledger.run import audit_ledger
 from engine.load.criteria import load_criteria
-from engine.model.ledger import Ledger, LedgerRow
-from engine.model.records import CellRef
+from engine.model.ledger import Ledger, LedgerRow, RowPlace
 from engine.paths import bundled
 
 FORM = "hazard-ledger"
+
+
+PLACE = RowPlace(None, {})  # synthetic rows: no cells to point at
 
 
 def synthetic(rows: int, seed: int = 11) -> Ledger:
@@ -52,7 +54,7 @@ def synthetic(rows: int, seed: int = 11) -> Ledger:
             "principal_signoff": rng.choice(["是", "否"]), "safety_director_signoff": "是",
             "listed_supervision": rng.choice(["是", None]), "penalised": None,
         }
-        out.append(LedgerRow(line=r + 2, raw=raw, cells={}, ref=CellRef(row=r + 2)))
+        out.append(LedgerRow(r + 2, raw, PLACE))
     return Ledger(form_id=FORM, source="synthetic", rows=tuple(out))
 
 

@@ -22,6 +22,13 @@ def catalog() -> Catalog:
     return load_catalog()
 
 
+@pytest.fixture(scope="session")
+def criteria():
+    from engine.load.criteria import load_criteria
+
+    return load_criteria()
+
+
 def cell(value: float | str | None, row: int = 1, column: int = 1) -> Cell:
     """A cell as a reader would make it: None blank, str unreadable, number ok."""
     ref = CellRef(sheet="S", row=row, column=column)

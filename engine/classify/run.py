@@ -64,6 +64,24 @@ class _Facts:
     notes: tuple[str, ...]
 
 
+@dataclass(frozen=True)
+class ClassifiedBatch:
+    """Findings classified once per distinct finding: the distinct results (dated ""), which one
+    each finding has, and each finding's own notes (its date's editions, sector articles left out)."""
+
+    results: list[Classification]
+    which: list[int]
+    notes: list[tuple[str, ...]]
+
+    def reasons(self, i: int) -> tuple[str, ...]:
+        return (*self.results[self.which[i]].reasons, *self.notes[i])
+
+    def of(self, i: int, on: date) -> Classification:
+        """Finding ``i``'s classification on its own: dated, with its notes among the reasons."""
+        base = self.results[self.which[i]]
+        return base.model_copy(update={"date": on.isoformat(), "reasons": self.reasons(i)})
+
+
 class Classifier:
     def __init__(self, cs: CriteriaSet, backend: Backend) -> None:
         self.cs = cs
@@ -182,13 +200,20 @@ class Classifier:
     # ------------------------------------------------------------------ run
 
     def classify_many(self, findings: Sequence[FindingInput]) -> list[Classification]:
-        """One Classification per finding, in order; every finding is evaluated or we stop.
+        """One Classification per finding, in order, with its own date and date notes."""
+        batch = self.classify_distinct(findings)
+        return [batch.of(i, findings[i].on) for i in range(len(findings))]
+
+    def classify_distinct(self, findings: Sequence[FindingInput]) -> ClassifiedBatch:
+        """Every finding classified, each distinct one once; every finding is evaluated or we stop.
 
         A classification depends only on the standards in play and on the finding's content
         (facts, description), so each distinct finding is evaluated and explained
         once per set of standards and joined back to every row that repeats it — a city's
         ledger repeats the same few thousand descriptions. Only the date, and the notes that
-        name it, differ from row to row.
+        name it, differ from row to row: the batch keeps the distinct results and, per
+        finding, which one is its and its notes, so a million rows need not hold a million
+        copies.
         """
         selections: dict[tuple[str | None, date], Selection] = {}
         groups: dict[tuple[str | None, tuple[str, ...], bool], dict[tuple[Any, ...], list[int]]] = {}
@@ -202,7 +227,9 @@ class Classifier:
             skip = selection.skip_sector_gated and not recorded
             content = (tuple(sorted(f.facts.items())), f.text, f.given_as)
             groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
-        out: list[Classification | None] = [None] * len(findings)
+        results: list[Classification] = []
+        which: list[int] = [-1] * len(findings)
+        notes: list[tuple[str, ...]] = [()] * len(findings)
         for (sector, ids, skip), by_content in groups.items():
             plan = self.plan(ids, skip)
             firsts = [members[0] for members in by_content.values()]
@@ -219,16 +246,16 @@ class Classifier:
                 held.setdefault(fact_index, []).append(item_index)
             for j, members in enumerate(by_content.values()):
                 matched = [plan.items[k] for k in sorted(held.get(j, []))]
-                base = self._verdict(findings[firsts[j]], sector, first_selection[j], plan, read[j], matched)
+                results.append(self._verdict(findings[firsts[j]], sector, first_selection[j], plan, read[j],
+                                             matched))
                 for i in members:
                     sel = selections[(sector, findings[i].on)]
-                    notes = (*sel.notes, *(sel.skip_notes if skip else ()))
-                    out[i] = base.model_copy(update={"date": findings[i].on.isoformat(),
-                                                     "reasons": (*base.reasons, *notes)})
-        missing = sum(1 for c in out if c is None)
+                    which[i] = len(results) - 1
+                    notes[i] = (*sel.notes, *(sel.skip_notes if skip else ()))
+        missing = sum(1 for w in which if w < 0)
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")
-        return [c for c in out if c is not None]
+        return ClassifiedBatch(results, which, notes)
 
     def _selection(self, sector: str | None, on: date) -> Selection:
         """``select_standards``, once per sector and set of editions in force: the date matters

@@ -9,7 +9,7 @@ levels), by alias, and by any trailing part of the path that names one indicator
 from __future__ import annotations
 
 from engine.expr.nodes import Field
-from engine.model.factkinds import FACT_KINDS
+from engine.model.factkinds import FACT_KINDS, FactField
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
 
@@ -32,7 +32,10 @@ class Vocabulary:
         self.form = form
         self._exact: dict[str, Field] = {}
         self._labels: dict[str, str] = {}
-        for f in self.kind.fields:
+        self.fields = self.kind.fields
+        if self.kind.declared_by_form and isinstance(form, LedgerForm):
+            self.fields = tuple(FactField(rf.key, rf.name, rf.type, rf.doc) for rf in form.row_fact)
+        for f in self.fields:
             fld = Field(f.key, f.type)
             self._exact[f.key] = fld
             self._exact[f.name] = fld
@@ -66,6 +69,6 @@ class Vocabulary:
             raise UnknownName(f"“{name}” 可指多个指标：{options}", "写出更完整的标签路径，如 组/指标")
         near = [self.label(f.key) for path, f in self._paths if wanted[-1] in path[-1]]
         hint = f"是否指：{'、'.join(dict.fromkeys(near))}" if near else (
-            f"{self.kind.label}事实可用的字段：{'、'.join(f.name for f in self.kind.fields)}"
+            f"{self.kind.label}事实可用的字段：{'、'.join(f.name for f in self.fields)}"
             + ("，以及表单的各项指标" if self.kind.indicators else ""))
         raise UnknownName(f"不认识的名称 “{name}”（表单 {self.form.id}，{self.kind.label}事实）", hint)

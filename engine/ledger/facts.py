@@ -18,12 +18,12 @@ from typing import Any
 
 from engine.classify.facts import FactError, parse_pairs, typed_facts
 from engine.classify.inputs import parse_day, sector_facts
-from engine.classify.run import Classifier, FindingInput
+from engine.classify.run import ClassifiedBatch, Classifier, FindingInput
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
-from engine.classify.verdict import counted_as_major
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
 from engine.facts import Fact
+from engine.ledger.rowfact import RowContext, RowFactPlan
 from engine.model.classification import Classification
 from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
 from engine.model.records import Submission
@@ -33,8 +33,6 @@ from engine.read.text import clean_unit_name
 
 _TRUE = frozenset({"已签字", "已挂牌", "已处罚"})  # beyond engine.read.numbers.yes_no: ledger wording
 _FALSE = frozenset({"未签字", "未挂牌", "未处罚", "/", "—", "-"})
-FIVE_IN_PLACE = (("responsible", "责任人"), ("measures", "措施"), ("funds", "资金"),
-                 ("deadline", "时限"), ("contingency_plan", "预案"))
 
 
 def _typed(field: LedgerField, raw: object) -> Any:
@@ -209,7 +207,9 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     """One ``ledger_row`` fact per row, and each row's classification.
 
     ``per_row`` classifies every row on its own instead of once per distinct finding: the
-    reference the joined path must equal (tests), and the benchmark's baseline.
+    reference the joined path must equal (tests), and the benchmark's baseline. Rows that
+    repeat a finding share one Classification object (undated: the row fact has the date,
+    and the date's notes are in its 判定说明).
     """
     typer = _Typer()
     total = len(ledger.rows)
@@ -228,57 +228,29 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
         inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行",
                                    given_as="事实列"))
     progress("按判定标准判定", 0, total)
-    results = ([classifier.classify(i) for i in inputs] if per_row
-               else classifier.classify_many(inputs))
+    batch = (ClassifiedBatch([classifier.classify(i) for i in inputs], list(range(len(inputs))),
+                             [()] * len(inputs)) if per_row
+             else classifier.classify_distinct(inputs))
     progress("按判定标准判定", total, total)
     repeats = _duplicates(rows)
+    plan = RowFactPlan(form)
     facts = []
+    words_of: dict[int, str] = {}  # per distinct classification: the words behind its items
+    results = [batch.results[w] for w in batch.which]
     for i, (r, result) in enumerate(zip(rows, results, strict=True)):
-        v = r.values
-        unit = clean_unit_name(v.get("unit")) or None
-        level = v.get("reported_level")
-        missing_five = [name for key, name in FIVE_IN_PLACE
-                        if key in v and v.get(key) in (None, "")]
-        rectified = v.get("rectified_date") is not None
-        deadline: date | None = v.get("deadline")
-        production = r.production if r.production is not None else v.get("is_production_unit")
-        found: date | None = v.get("found_date")
-        done: date | None = v.get("rectified_date")
+        if batch.which[i] not in words_of:
+            words_of[batch.which[i]] = _words(result)
         first = repeats.get(i)
-        data = {
-            "unit": unit, "finding_id": str(v.get("finding_id") or f"第{r.row.line}行"),
-            "enterprise": v.get("enterprise"), "is_production_unit": production,
-            "production_reason": r.production_reason,
-            "sector": v.get("sector"), "reported_level": level, "verdict": result.verdict,
-            "matches_item": bool(result.matches),
-            "matched_refs": "；".join(f"{m.number}{m.ref}" for m in result.matches) or None,
-            "matched_words": _words(result),
-            "verdict_reason": (f"事实列无法识别（{r.facts_problem}）" if r.facts_problem
-                               else ("据描述，" if result.from_text else "") + result.reasons[0]
-                               if result.reasons else None),
-            "counted_major": counted_as_major(level, production, result.verdict, duplicate=first is not None),
-            "is_duplicate": first is not None,
-            "duplicate_of": f"第{first.row.line}行（{first.values.get('finding_id') or '无编号'}）"
-                            if first is not None else None,
-            "found_date": found.isoformat() if found else None,
-            "rectified_date": done.isoformat() if done else None,
-            "rectified_before_found": bool(found and done and done < found),
-            "deadline_before_found": bool(found and deadline and deadline < found),
-            "found_by_enterprise": v.get("found_by") == "企业自查" if v.get("found_by") else None,
-            "found_by_department": v.get("found_by") == "部门检查" if v.get("found_by") else None,
-            "five_missing_count": len(missing_five), "five_missing": "、".join(missing_five) or None,
-            "rectified": rectified,
-            "principal_signoff": v.get("principal_signoff"),
-            "safety_director_signoff": v.get("safety_director_signoff"),
-            "deadline": deadline.isoformat() if deadline else None,
-            "overdue": bool(deadline is not None and deadline < as_of and not rectified),
-            "listed_supervision": v.get("listed_supervision"), "penalised": v.get("penalised"),
-            "unreadable_count": len(r.unreadable), "unreadable": "；".join(r.unreadable) or None,
-            "facts_readable": r.facts_problem is None, "facts_problem": r.facts_problem,
-        }
-        clean = {k: val for k, val in data.items() if val is not None}
-        facts.append(Fact("ledger_row", clean, unit, [r.row.ref] if r.row.ref else [],
-                          {"facts": r.row.cells["facts"]} if "facts" in r.row.cells else {}))
+        context = RowContext(
+            line=r.row.line, values=r.values, result=result, reasons=batch.reasons(i),
+            words=words_of[batch.which[i]],
+            repeat_of=(first.row.line, first.values.get("finding_id")) if first is not None else None,
+            production=r.production, production_reason=r.production_reason,
+            unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of)
+        data = plan.build(context)
+        facts_cell = r.row.cell("facts")
+        facts.append(Fact("ledger_row", data, data.get("unit"), [r.row.ref],
+                          {"facts": facts_cell} if facts_cell is not None else {}))
     return facts, results
 
 

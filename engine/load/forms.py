@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.compile.rowfact import RowFactError, row_fact_conditions
 from engine.errors import RuleFileError
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.forms import Form
@@ -42,8 +43,14 @@ def form_from_document(doc: Located) -> Form:
 
 
 def ledger_from_document(doc: Located) -> LedgerForm:
-    """A record form (``form.kind: ledger``): one row per finding, columns in ``fields``."""
-    return _sectioned(doc, LedgerForm, ("fields", "reconcile"))
+    """A record form (``form.kind: ledger``): one row per finding, columns in ``fields``, the
+    fields of its row fact in ``row_fact`` (each ``when`` checked here, at its line)."""
+    form: LedgerForm = _sectioned(doc, LedgerForm, ("fields", "row_fact", "reconcile"))
+    try:
+        row_fact_conditions(form.row_fact)
+    except RowFactError as exc:
+        raise doc.error(("row_fact", exc.index, "when"), str(exc), hint=exc.hint) from exc
+    return form
 
 
 def load_forms(folder: Path) -> dict[str, Form | LedgerForm]:

@@ -40,6 +40,7 @@ class FactKind:
     subject: tuple[str, ...] = ()  # fact keys naming the indicators a finding is about
     joined: tuple[str, ...] = ()  # subject keys that hold several indicator keys joined with +
     ledger: bool = False  # asserted for hazard ledgers (record forms), not for returns
+    declared_by_form: bool = False  # the fields are the form's ``row_fact`` declarations, not listed here
 
 
 FACT_KINDS: dict[str, FactKind] = {k.name: k for k in (
@@ -87,46 +88,9 @@ FACT_KINDS: dict[str, FactKind] = {k.name: k for k in (
         _f("previous", "上期", "number", "上期数"),
         _f("decrease", "减少", "number", "上期减本期"),
     ), subject=("field",)),
-    FactKind("ledger_row", "台账行", "台账每条隐患一条：所填内容、按判定标准的判定结果和据此推出的项", (
-        _f("unit", "单位", "text", "填报单位"),
-        _f("finding_id", "编号", "text", "隐患编号（没有时为行号）"),
-        _f("enterprise", "企业", "text", "企业名称"),
-        _f("is_production_unit", "是生产经营单位", "bool",
-           "空白按“是”；没有该列或空白时，按行业（教育、机关……）和企业名称（学校、医院、小区……）识别"),
-        _f("production_reason", "非生产经营单位依据", "text",
-           "识别为非生产经营单位的依据（如“：名称含“小学”……”）；台账填“否”或是生产经营单位时为空白"),
-        _f("sector", "行业", "text", "台账所填行业"),
-        _f("reported_level", "上报等级", "text", "重大 或 一般"),
-        _f("verdict", "判定结果", "text", "按判定标准：重大、一般 或 待确认"),
-        _f("matches_item", "符合条款", "bool", "符合判定标准的至少一项"),
-        _f("matched_refs", "符合条款编号", "text", "所符合条款的文号和编号"),
-        _f("matched_words", "描述用词", "text",
-           "据隐患描述判定时，所符合条款对应的描述用词（如“（据描述：积水）”）；没有时为空白"),
-        _f("verdict_reason", "判定说明", "text", "判定结果的第一条理由"),
-        _f("counted_major", "计入重大隐患", "bool",
-           "是生产经营单位、上报为重大、判定结果不是一般且不是重复行（填表说明：只计符合判定标准的重大隐患）"),
-        _f("is_duplicate", "重复行", "bool", "与前面某行的单位、企业、隐患描述和发现日期都相同"),
-        _f("duplicate_of", "重复于", "text", "与之重复的第一行（行号和编号）"),
-        _f("found_date", "发现日期", "text", "发现日期（YYYY-MM-DD）"),
-        _f("rectified_date", "整改完成日期", "text", "整改完成日期（YYYY-MM-DD）"),
-        _f("rectified_before_found", "完成早于发现", "bool", "整改完成日期早于发现日期"),
-        _f("deadline_before_found", "时限早于发现", "bool", "整改时限早于发现日期"),
-        _f("found_by_enterprise", "企业自查", "bool", "发现方式为企业自查"),
-        _f("found_by_department", "部门检查", "bool", "发现方式为部门检查"),
-        _f("five_missing_count", "五落实缺项数", "number", "责任人、措施、资金、时限、预案中未填的项数"),
-        _f("five_missing", "五落实缺项", "text", "未填的五落实项"),
-        _f("rectified", "已整改", "bool", "填有整改完成日期"),
-        _f("principal_signoff", "主要负责人签字", "bool", "空白按“否”"),
-        _f("safety_director_signoff", "安全总监签字", "bool", "空白按“否”"),
-        _f("deadline", "整改时限", "text", "整改时限（YYYY-MM-DD）"),
-        _f("overdue", "超期未整改", "bool", "整改时限早于审核日期且未整改完成"),
-        _f("listed_supervision", "挂牌督办", "bool", "空白按“否”"),
-        _f("penalised", "行政处罚", "bool", "空白按“否”"),
-        _f("unreadable_count", "无法识别项数", "number", "日期、数值、是/否等无法识别的单元格数"),
-        _f("unreadable", "无法识别项", "text", "无法识别的列及原文"),
-        _f("facts_readable", "事实可识别", "bool", "事实列能否读成判定标准的事实"),
-        _f("facts_problem", "事实问题", "text", "事实列无法识别的原因"),
-    ), subject=("finding_id",), ledger=True),
+    FactKind("ledger_row", "台账行",
+             "台账每条隐患一条：各项由台账表单的 row_fact 声明（rules/forms/hazard-ledger.yaml）",
+             (), subject=("finding_id",), ledger=True, declared_by_form=True),
     FactKind("ledger_unit", "台账与报表", "给出 --return 时，每个单位每个核对列一条", (
         _f("unit", "单位", "text", "填报单位"),
         _f("field", "指标键", "text", "报表指标 key"),

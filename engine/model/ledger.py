@@ -9,9 +9,11 @@ are counted into a return's columns for reconciliation (``--return``).
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from engine.model.records import CellRef
 
@@ -23,8 +25,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _ascii_key(v: str) -> str:
+    if not _KEY.match(v):
+        raise ValueError("key 只能由小写字母、数字和下划线组成")
+    return v
+
+
+Key = Annotated[str, AfterValidator(_ascii_key)]  # a program-side name: lower-case ASCII
+
+
 class LedgerField(Strict):
-    key: str
+    key: Key
     label: str = Field(description="表头中文名称")
     type: FieldType = "text"
     aliases: tuple[str, ...] = Field((), description="表头的其他写法")
@@ -35,13 +46,6 @@ class LedgerField(Strict):
     blank: bool | None = Field(None, description="是/否型空白时按此值；不写则空白为未填")
     required: bool = Field(False, description="表头中必须有此列")
     doc: str
-
-    @field_validator("key")
-    @classmethod
-    def _key(cls, v: str) -> str:
-        if not _KEY.match(v):
-            raise ValueError("key 只能由小写字母、数字和下划线组成")
-        return v
 
     @model_validator(mode="after")
     def _shape(self) -> LedgerField:
@@ -56,6 +60,74 @@ class LedgerField(Strict):
 
     def names(self) -> tuple[str, ...]:
         return (self.label, *self.aliases, self.key)
+
+
+COMPUTATIONS: dict[str, str] = {
+    # name -> what it gives (the mechanisms a row-fact field may name with ``compute``)
+    "unit_name": "填报单位名称（去掉空白和序号）",
+    "finding_id": "隐患编号；没有时为“第N行”",
+    "production": "是否生产经营单位：该列所填；未填时按行业和企业名称识别（criteria/sectors.yaml）",
+    "production_reason": "识别为非生产经营单位的依据",
+    "verdict": "按判定标准的判定结果：重大、一般、待确认",
+    "matches_item": "符合判定标准的至少一项",
+    "matched_refs": "所符合条款的文号和编号",
+    "matched_words": "据描述判定时，所符合条款对应的描述用词",
+    "verdict_reason": "判定结果的第一条理由",
+    "counted_major": "计入重大隐患（填表说明：上报重大、生产经营单位、判定不是一般、不是重复行）",
+    "duplicate": "与前面某行的单位、企业、隐患描述和发现日期都相同",
+    "duplicate_of": "与之重复的第一行（行号和编号）",
+    "blank_count": "of 所列各列中未填的列数",
+    "blank_names": "of 所列各列中未填的列名",
+    "filled": "of 所列的列已填写",
+    "as_of": "审核日期（--as-of，YYYY-MM-DD）",
+    "before": "of 的第一列的日期早于第二列的日期（任一列未填时为 否）",
+    "before_as_of": "of 所列的日期早于审核日期（未填时为 否）",
+    "unreadable_count": "无法识别的单元格数",
+    "unreadable": "无法识别的列及原文",
+    "facts_readable": "事实列能否读成判定标准的事实",
+    "facts_problem": "事实列无法识别的原因",
+}
+
+
+class RowFactField(Strict):
+    """One field of the ``ledger_row`` fact that the ledger rules test.
+
+    Declared with the form so that a rule author can add a column and the fields derived
+    from it without Python: a column's value as it is, a yes/no condition over the fields
+    declared before it, or one of a small named set of computations (COMPUTATIONS).
+    """
+
+    key: Key
+    name: str = Field(description="规则中写的中文名")
+    type: Literal["text", "bool", "number"]
+    doc: str
+    column: str | None = Field(None, description="取该列（fields 中的 key）的值；日期写成 YYYY-MM-DD")
+    when: str | None = Field(
+        None, description="条件成立为 是，否则为 否（写法同审核规则；只能用前面声明的项）")
+    only_if: str | None = Field(None, description="与 when 同用：这一项（前面声明的）空白时本项也空白")
+    compute: str | None = Field(None, description="程序提供的计算，见 COMPUTATIONS")
+    of: tuple[str, ...] = Field((), description="compute 用到的列（fields 中的 key）")
+    names: tuple[str, ...] = Field((), description="blank_names：of 各列在提示中的叫法（不写则用列名）")
+
+    @model_validator(mode="after")
+    def _one_source(self) -> RowFactField:
+        given = [n for n in ("column", "when", "compute") if getattr(self, n) is not None]
+        if len(given) != 1:
+            raise ValueError("每一项须写 column、when、compute 三者之一")
+        if self.compute is not None and self.compute not in COMPUTATIONS:
+            raise ValueError(f"不认识的计算 “{self.compute}”（可用：{'、'.join(COMPUTATIONS)}）")
+        if self.when is not None and self.type != "bool":
+            raise ValueError("when 得出 是/否，type 应为 bool")
+        if self.only_if is not None and self.when is None:
+            raise ValueError("only_if 只与 when 同用")
+        arity = {"before": 2, "before_as_of": 1}.get(self.compute or "")
+        if arity is not None and len(self.of) != arity:
+            raise ValueError(f"{self.compute} 的 of 应列出 {arity} 个日期列")
+        if self.of and self.compute not in ("blank_count", "blank_names", "filled", "before", "before_as_of"):
+            raise ValueError("of 只用于 blank_count、blank_names、filled、before、before_as_of")
+        if self.names and (self.compute != "blank_names" or len(self.names) != len(self.of)):
+            raise ValueError("names 只用于 blank_names，且与 of 一一对应")
+        return self
 
 
 class ReconcileCount(Strict):
@@ -77,6 +149,8 @@ class LedgerForm(Strict):
     title: str
     description: str | None = None
     fields: tuple[LedgerField, ...]
+    row_fact: tuple[RowFactField, ...] = Field(
+        min_length=1, description="台账行事实的各项：规则检查的就是这些")
     reconcile: Reconcile | None = None
 
     @property
@@ -96,6 +170,14 @@ class LedgerForm(Strict):
         needed = {"unit", "reported_level", "facts"}
         if not needed <= keys:
             raise ValueError(f"台账表单须有这些列：{'、'.join(sorted(needed - keys))}")
+        declared: set[str] = set()
+        for rf in self.row_fact:
+            if rf.key in declared or rf.name in declared:
+                raise ValueError(f"row_fact 中 “{rf.key}”/“{rf.name}” 重复")
+            declared.update((rf.key, rf.name))
+            for col in (rf.column, *rf.of):
+                if col is not None and col not in keys:
+                    raise ValueError(f"row_fact “{rf.key}” 用到的列 “{col}” 不在 fields 中")
         return self
 
     def field(self, key: str) -> LedgerField:
@@ -105,22 +187,55 @@ class LedgerForm(Strict):
         raise KeyError(key)
 
 
-class LedgerRow(BaseModel):
-    """One finding as written: raw text per field, the cell each came from."""
+@dataclass(frozen=True, slots=True)
+class RowPlace:
+    """Where the rows of one sheet or file sit: shared by every row, so a row holds no cell objects.
 
-    model_config = ConfigDict(frozen=True)
-    line: int  # 1-based row/line in the source
+    A city's ledger has hundreds of thousands of rows of a dozen cells; a CellRef per cell
+    cost more memory than the cells' text. The reference a finding points at is made only
+    when asked for.
+    """
+
+    sheet: str | None  # workbook sheet; None for csv
+    columns: Mapping[str, int]  # field key -> 1-based column
+    key_paths: Mapping[str, str] | None = None  # json/yaml rows: field key -> the key as written
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerRow:
+    """One finding as written: raw value per field; the cells they came from on demand."""
+
+    line: int  # 1-based row/line in the source (json/yaml: position in the list)
     raw: dict[str, object]  # field key -> value as read (None for blank)
-    cells: dict[str, CellRef]
-    ref: CellRef | None = None
+    place: RowPlace
+
+    def cell(self, key: str) -> CellRef | None:
+        if self.place.key_paths is not None:
+            written = self.place.key_paths.get(key)
+            if written is None:
+                return None
+            return CellRef(row=self.line, key_path=f"[{self.line - 1}].{written}")
+        column = self.place.columns.get(key)
+        return None if column is None else CellRef(sheet=self.place.sheet, row=self.line, column=column)
+
+    @property
+    def cells(self) -> dict[str, CellRef]:
+        keys = self.place.key_paths if self.place.key_paths is not None else self.place.columns
+        return {k: ref for k in keys if (ref := self.cell(k)) is not None}
+
+    @property
+    def ref(self) -> CellRef:
+        if self.place.key_paths is not None:
+            return CellRef(row=self.line, key_path=f"[{self.line - 1}]")
+        return CellRef(sheet=self.place.sheet, row=self.line)
 
 
-class Ledger(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True)
+class Ledger:
     form_id: str
     source: str
-    sheet: str | None = None
     rows: tuple[LedgerRow, ...]
+    sheet: str | None = None
     columns: tuple[str, ...] | None = None  # field keys the header has; None: not known (json/yaml rows)
 
     def has(self, key: str) -> bool:

@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
-from engine.model.ledger import Ledger, LedgerForm, LedgerRow
-from engine.model.records import CellRef
+from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace
 from engine.read.grid import Grid, is_empty, load_csv, load_xlsx
 from engine.read.structured import parse_document
 
@@ -93,22 +92,18 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
         raise InputError(f"台账缺少必需的列：{'、'.join(missing)}", file=file,
                          line=grid.lines[head], field=missing[0],
                          hint="表头应写明这些列；列名可用的写法见 hazcheck forms show hazard-ledger")
+    place = RowPlace(grid.sheet if grid.source == "xlsx" else None, {key: c + 1 for c, key in cols.items()})
     rows = []
     for r in range(head + 1, len(grid.cells)):
         values = grid.cells[r]
         if all(is_empty(v) for v in values):
             continue
-        line = grid.lines[r]
-        raw: dict[str, object] = {}
-        cells: dict[str, CellRef] = {}
+        raw: dict[str, object] = dict.fromkeys(cols.values())
         for c, key in cols.items():
             value = values[c] if c < len(values) else None
-            raw[key] = None if is_empty(value) else value
-            cells[key] = CellRef(sheet=grid.sheet, row=line, column=c + 1) if grid.source == "xlsx" \
-                else CellRef(row=line, column=c + 1)
-        rows.append(LedgerRow(line=line, raw=raw, cells=cells,
-                              ref=CellRef(sheet=grid.sheet, row=line) if grid.source == "xlsx"
-                              else CellRef(row=line)))
+            if not is_empty(value):
+                raw[key] = value
+        rows.append(LedgerRow(grid.lines[r], raw, place))
     return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows),
                   columns=tuple(cols.values()))
 
@@ -124,7 +119,7 @@ def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
         if not isinstance(entry, dict):
             raise InputError(f"第 {i + 1} 行应为映射（列名: 值）", file=file, line=i + 1)
         raw: dict[str, object] = {}
-        cells: dict[str, CellRef] = {}
+        written: dict[str, str] = {}
         for k, v in entry.items():
             key = _match(names, k)
             if key is None:
@@ -133,8 +128,8 @@ def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
             if key == "facts" and isinstance(v, dict):
                 v = "；".join(f"{a}={b}" for a, b in v.items())
             raw[key] = None if is_empty(v) else v
-            cells[key] = CellRef(row=i + 1, key_path=f"[{i}].{k}")
-        rows.append(LedgerRow(line=i + 1, raw=raw, cells=cells, ref=CellRef(row=i + 1, key_path=f"[{i}]")))
+            written[key] = str(k)
+        rows.append(LedgerRow(i + 1, raw, RowPlace(None, {}, written)))
     return Ledger(form_id=form.id, source=file, rows=tuple(rows))
 
 

@@ -46,7 +46,7 @@ def annotate_ledger(result: AuditResult, ledger: Ledger, form: LedgerForm, out: 
         wb = load_workbook(ledger.source)
         ws = wb[ledger.sheet] if ledger.sheet in wb.sheetnames else wb.active
         rows = {r.line: r.line for r in ledger.rows}
-        header = min((ref.row for r in ledger.rows for ref in r.cells.values()), default=2) - 1
+        header = min((r.line for r in ledger.rows), default=2) - 1
     else:
         wb, ws, rows, header = _layout_copy(ledger, form)
     by_line: dict[int, list[Finding]] = defaultdict(list)
