@@ -110,7 +110,7 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
     from engine.report import csv_report, json_report, table
-    from engine.report.atomic import write_text_atomic
+    from engine.report.atomic import write_atomic, write_text_atomic
 
     if fmt is OutputFormat.table:
         if output is not None:
@@ -120,11 +120,15 @@ def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
         else:
             table.render(result, out)
         return
-    text = (json_report if fmt is OutputFormat.json else csv_report).render(result)
-    if output is not None:
-        write_text_atomic(output, text)
+    report = json_report if fmt is OutputFormat.json else csv_report
+    if output is not None:  # streamed into the temporary file, renamed into place when complete
+        def streamed(tmp: Path) -> None:
+            with tmp.open("w", encoding="utf-8", newline="") as fh:
+                report.write(result, fh)
+
+        write_atomic(output, streamed)
     else:
-        sys.stdout.write(text)
+        report.write(result, sys.stdout)
 
 
 @app.command()

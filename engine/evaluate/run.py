@@ -43,7 +43,7 @@ def get_backend(name: str) -> Backend:
     if name == "auto":
         from engine.evaluate.sampled import SampledBackend
 
-        return SampledBackend(get_backend("polars"), get_backend("durable"))
+        return SampledBackend(lambda: get_backend("polars"), get_backend("durable"))
     raise ValueError(f"unknown backend {name!r}")
 
 

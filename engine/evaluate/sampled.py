@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from engine.errors import EvaluationError
 from engine.evaluate.source import Backend, RuleSource
@@ -26,15 +26,25 @@ SAMPLE = 1_000  # facts durable-rules re-evaluates out of a larger input
 class SampledBackend:
     """Columnar evaluation with a durable-rules cross-check on a random sample."""
 
-    def __init__(self, fast: Backend, reference: Backend, *, whole_up_to: int = WHOLE_UP_TO,
-                 sample: int = SAMPLE, seed: int | None = None) -> None:
-        self.fast, self.reference = fast, reference
+    def __init__(self, fast: Backend | Callable[[], Backend], reference: Backend, *,
+                 whole_up_to: int = WHOLE_UP_TO, sample: int = SAMPLE, seed: int | None = None) -> None:
+        # the fast backend may be given as a factory: polars is imported only for a large input
+        self._fast: Backend | None = fast if hasattr(fast, "evaluate") else None  # type: ignore[assignment]
+        self._make_fast = None if self._fast is not None else fast
+        self.reference = reference
         self.whole_up_to, self.sample = whole_up_to, sample
         seed_text = os.environ.get("HAZCHECK_SAMPLE_SEED")
         self.seed = seed if seed is not None else int(seed_text) if seed_text else random.randrange(2**31)
         self._rng = random.Random(self.seed)
         self.fast_facts = 0  # facts the fast backend evaluated
         self.checked = 0  # of those, how many durable-rules re-evaluated
+
+    @property
+    def fast(self) -> Backend:
+        if self._fast is None:
+            assert callable(self._make_fast)
+            self._fast = self._make_fast()
+        return self._fast
 
     @property
     def name(self) -> str:

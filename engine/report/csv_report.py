@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import TextIO
 
 from engine.model.findings import AuditResult
 
 COLUMNS = ["单位", "级别", "规则", "标题", "指标", "数值", "说明", "依据", "单元格"]
 
 
-def render(result: AuditResult) -> str:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+def write(result: AuditResult, out: TextIO) -> None:
+    """Row by row: the table of a large ledger is never held whole in memory."""
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     for f in result.findings:
         writer.writerow([
@@ -21,4 +23,9 @@ def render(result: AuditResult) -> str:
             json.dumps(f.values, ensure_ascii=False), f.message, f.basis,
             ";".join(c.a1() for c in f.cells),
         ])
-    return "\ufeff" + buf.getvalue()
+
+
+def render(result: AuditResult) -> str:
+    buf = io.StringIO()
+    write(result, buf)
+    return buf.getvalue()

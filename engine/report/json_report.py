@@ -1,13 +1,20 @@
-"""Versioned JSON: ``{"form", "findings": [...], "summary": {...}}``."""
+"""Versioned JSON: ``{"schema", "form", "findings": [...], "summary": {...}, "rows": [...]}``.
+
+Written piece by piece (``write``), so a ledger of a million rows never holds its whole
+report as one string; ``render`` gives the same text for small results and tests.
+"""
 
 from __future__ import annotations
 
+import io
 import json
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, TextIO
 
 from engine.model.findings import AuditResult, Finding
 
 SCHEMA = "hazcheck.audit/1"
+_INDENT = 2
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
@@ -18,13 +25,40 @@ def finding_dict(f: Finding) -> dict[str, Any]:
     }
 
 
-def render(result: AuditResult) -> str:
-    doc = {
-        "schema": SCHEMA,
-        "form": result.summary.form,
-        "findings": [finding_dict(f) for f in result.findings],
-        "summary": result.summary.model_dump(),
-    }
+def _dump(value: Any, level: int) -> str:
+    """``value`` as ``json.dumps(..., indent=2)`` writes it ``level`` levels deep in the document."""
+    text = json.dumps(value, ensure_ascii=False, indent=_INDENT)
+    return text.replace("\n", "\n" + " " * (_INDENT * level))
+
+
+def _items(key: str, values: Iterator[Any], last: bool) -> Iterator[str]:
+    pad = " " * _INDENT
+    first = True
+    for value in values:
+        yield (f'{pad}"{key}": [\n' if first else ",\n") + pad * 2 + _dump(value, 2)
+        first = False
+    yield (f'{pad}"{key}": []' if first else f"\n{pad}]") + ("\n" if last else ",\n")
+
+
+def chunks(result: AuditResult) -> Iterator[str]:
+    """The report's text in pieces, each finding and row serialised when its turn comes."""
+    pad = " " * _INDENT
+    yield "{\n"
+    yield f'{pad}"schema": {_dump(SCHEMA, 1)},\n'
+    yield f'{pad}"form": {_dump(result.summary.form, 1)},\n'
+    yield from _items("findings", (finding_dict(f) for f in result.findings), last=False)
+    yield f'{pad}"summary": {_dump(result.summary.model_dump(), 1)}' + (",\n" if result.rows else "\n")
     if result.rows:  # ledger audits: every row's classification
-        doc["rows"] = [r.model_dump() for r in result.rows]
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+        yield from _items("rows", (r.model_dump() for r in result.rows), last=True)
+    yield "}\n"
+
+
+def write(result: AuditResult, out: TextIO) -> None:
+    for piece in chunks(result):
+        out.write(piece)
+
+
+def render(result: AuditResult) -> str:
+    buf = io.StringIO()
+    write(result, buf)
+    return buf.getvalue()
