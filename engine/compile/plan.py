@@ -12,7 +12,8 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from engine.compile.vocabulary import UnknownName, Vocabulary
+from engine.compile.names import UnknownName
+from engine.compile.vocabulary import Vocabulary
 from engine.errors import RuleFileError
 from engine.expr.nodes import Expr, Field
 from engine.expr.normalize import ExprTypeError, normalize, referenced_fields

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from engine.compile.vocabulary import UnknownName
+from engine.compile.names import NameResolver, UnknownName
 from engine.expr.nodes import Expr, Field
 from engine.expr.normalize import ExprTypeError, normalize
 from engine.expr.parse import ExprSyntaxError, parse
@@ -42,15 +42,13 @@ def row_fact_conditions(fields: Sequence[RowFactField]) -> dict[str, Expr]:
 
 def compile_when(rf: RowFactField, known: Mapping[str, Field]) -> Expr:
     """``rf.when`` as a normalized condition over the fields declared before it."""
+    spoken = [n for n in known if not n.isascii()]
 
-    def resolve(name: str) -> Field:
-        found = known.get(name.strip())
-        if found is None:
-            raise UnknownName(f"“{name}” 不是前面已声明的台账行事实",
-                              f"可用：{'、'.join(dict.fromkeys(n for n in known if not n.isascii()))}")
-        return found
+    def unknown(name: str) -> UnknownName:
+        return UnknownName(f"“{name}” 不是前面已声明的台账行事实", f"可用：{'、'.join(spoken)}")
 
-    if rf.only_if is not None and rf.only_if not in known:
-        raise UnknownName(f"only_if “{rf.only_if}” 不是前面已声明的台账行事实")
+    names = NameResolver(known.items(), {}, unknown)
+    if rf.only_if is not None and names.get(rf.only_if) is None:
+        raise unknown(rf.only_if)
     assert rf.when is not None
-    return normalize(parse(rf.when), resolve)
+    return normalize(parse(rf.when), names)

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from engine.compile.names import NameResolver, UnknownName
 from engine.errors import RuleFileError
 from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Const, Expr, Field, Or, Test
@@ -45,12 +46,8 @@ READING_FILE = "reading.yaml"
 SECTORS_FILE = "sectors.yaml"  # sector words: engine.classify.sectors loads it, not a standard
 
 
-class UnknownFact(LookupError):
+class UnknownFact(UnknownName):
     """A condition names something that is not in the vocabulary."""
-
-    def __init__(self, message: str, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.hint = hint
 
 
 class BadValue(ValueError):
@@ -69,7 +66,7 @@ class NoStandardInForce(LookupError):
 
 
 class FactResolver:
-    """Resolves a name in a condition to a fact, by ASCII key or by Chinese name."""
+    """Resolves a name in a condition to a fact, by ASCII key or by Chinese name (NameResolver)."""
 
     def __init__(self, vocabulary: Vocabulary) -> None:
         self.vocabulary = vocabulary
@@ -77,16 +74,14 @@ class FactResolver:
         for f in vocabulary.facts:
             self._facts[f.key] = f
             self._facts[f.name] = f
+        self._names = NameResolver(((n, Field(f.key, f.type)) for n, f in self._facts.items()),
+                                   {f.key: f.name for f in vocabulary.facts}, self._unknown)
 
     def fact(self, name: str) -> Fact:
-        found = self._facts.get(name.strip())
-        if found is None:
-            raise UnknownFact(f"“{name}” 不在事实词表 criteria/{FACTS_DIR}/ 中", self._suggest(name))
-        return found
+        return self._facts[self._names(name).key]
 
     def __call__(self, name: str) -> Field:
-        f = self.fact(name)
-        return Field(f.key, f.type)
+        return self._names(name)
 
     def near(self, name: str) -> list[str]:
         """Up to three fact names close to ``name`` (spelling, or one containing the other)."""
@@ -96,11 +91,11 @@ class FactResolver:
         contained = [n for n in names if n not in near and name and (name in n or n in name)]
         return near + contained[: 3 - len(near)]
 
-    def _suggest(self, name: str) -> str:
+    def _unknown(self, name: str) -> UnknownFact:
         near = self.near(name)
-        if near:
-            return f"是否指：{'、'.join(near)}"
-        return f"请先在 criteria/{FACTS_DIR}/ 的词表文件中登记该事实（key、name、type），或改用已有的事实"
+        hint = (f"是否指：{'、'.join(near)}" if near else
+                f"请先在 criteria/{FACTS_DIR}/ 的词表文件中登记该事实（key、name、type），或改用已有的事实")
+        return UnknownFact(f"“{name}” 不在事实词表 criteria/{FACTS_DIR}/ 中", hint)
 
     def compile(self, text: str) -> Expr:
         """Parse, resolve, type-check and value-check one condition; returns the NNF tree."""
