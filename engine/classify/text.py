@@ -15,7 +15,10 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
+import ahocorasick
+
 from engine.classify.explain import ruled_out
+from engine.expr.normalize import referenced_fields
 from engine.load.criteria import LoadedItem
 from engine.textread.reader import normalise as read_normalise
 
@@ -38,16 +41,74 @@ def words_in(text: str, mentions: Iterable[str], *, normalised: bool = False) ->
     ``normalised``: ``text`` is already ``normalise``d (callers testing many items normalise once).
     """
     norm = text if normalised else normalise(text)
-    found = sorted({(m, n) for m, n in _normalised(tuple(mentions)) if n in norm}, key=lambda x: len(x[0]),
-                   reverse=True)
+    return _kept(m for m in _normalised(tuple(mentions)) if m[1] in norm)
+
+
+def _kept(found: Iterable[tuple[str, str]]) -> tuple[str, ...]:
+    """Found (mention, normalised) pairs, longest first, without one inside a longer one kept."""
+    ordered = sorted(set(found), key=lambda x: len(x[0]), reverse=True)
     kept: list[tuple[str, str]] = []
-    for w, n in found:
+    for w, n in ordered:
         if not any(n in k for _, k in kept):
             kept.append((w, n))
     return tuple(w for w, _ in kept)
 
 
 Ranked = list[tuple[LoadedItem, tuple[str, ...], float]]
+
+
+class _Pool:
+    """The items not ruled out by their gates, for one set of gate facts: their mention counts
+    and one automaton of their mentions, so that a text is scanned once, not item by item."""
+
+    def __init__(self, source: Sequence[LoadedItem], pool: list[LoadedItem]) -> None:
+        self.source = source  # held, so that its id is not reused while the pool is remembered
+        self.items = pool
+        self.df = Counter(m for it in pool for m in set(it.item.mentions))
+        self.position = {id(it): i for i, it in enumerate(pool)}
+        self.by_mention: dict[str, list[int]] = {}
+        for i, it in enumerate(pool):
+            for _, n in _normalised(tuple(it.item.mentions)):
+                holders = self.by_mention.setdefault(n, [])
+                if not holders or holders[-1] != i:
+                    holders.append(i)
+        self.automaton = None
+        if self.by_mention:
+            self.automaton = ahocorasick.Automaton()
+            for n in self.by_mention:
+                self.automaton.add_word(n, n)
+            self.automaton.make_automaton()
+
+    def present(self, norm: str) -> set[str]:
+        """Every normalised mention occurring in ``norm`` (overlapping ones too)."""
+        return {n for _, n in self.automaton.iter(norm)} if self.automaton is not None else set()
+
+
+_POOLS: dict[tuple[Any, ...], _Pool] = {}
+
+
+def _pool(items: Sequence[LoadedItem], facts: Mapping[str, Any]) -> _Pool:
+    """The pool for ``items`` under the facts their gates read (remembered: a ledger asks for
+    the same few sectors' pools thousands of times)."""
+    gate_keys = _gate_keys(items)
+    key = (id(items), tuple(facts.get(k) for k in gate_keys))
+    pool = _POOLS.get(key)
+    if pool is None or pool.source is not items:
+        if len(_POOLS) > 256:
+            _POOLS.clear()
+        pool = _POOLS[key] = _Pool(items, [it for it in items if not ruled_out(it.gate, facts)])
+    return pool
+
+
+_GATE_KEYS: dict[int, tuple[Sequence[LoadedItem], tuple[str, ...]]] = {}
+
+
+def _gate_keys(items: Sequence[LoadedItem]) -> tuple[str, ...]:
+    known = _GATE_KEYS.get(id(items))
+    if known is None or known[0] is not items:
+        keys = sorted({f.key for it in items if it.gate is not None for f in referenced_fields(it.gate)})
+        known = _GATE_KEYS[id(items)] = (items, tuple(keys))
+    return known[1]
 
 
 def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
@@ -59,15 +120,18 @@ def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
     item whose conditions read facts the finding states (not context such as 行业) gains a
     little for each: the description is about what it states.
     """
-    pool = [it for it in items if not ruled_out(it.gate, facts)]
-    df = Counter(m for it in pool for m in set(it.item.mentions))
+    pool = _pool(items if isinstance(items, tuple) else tuple(items), facts)
     norm = normalise(text)
+    present = pool.present(norm)
+    touched = sorted({i for n in present for i in pool.by_mention[n]})
     scored = []
-    for it in pool:
-        words = words_in(norm, it.item.mentions, normalised=True)
+    size = len(pool.items)
+    for i in touched:
+        it = pool.items[i]
+        words = _kept(m for m in _normalised(tuple(it.item.mentions)) if m[1] in present)
         if not words:
             continue
-        score = sum(len(w) * math.log(1 + len(pool) / df[w]) for w in words)
+        score = sum(len(w) * math.log(1 + size / pool.df[w]) for w in words)
         stated = {f.key for f in it.test_fields if f.key in facts and f.key not in context}
         score += FACT_WEIGHT * len(stated)
         scored.append((it, words, round(score, 3)))
