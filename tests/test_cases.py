@@ -1,4 +1,4 @@
-"""Every bundled case produces exactly the findings written beside it, with both backends."""
+"""Every bundled case produces exactly the findings written beside it, with every backend."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ def run_case(path: Path, catalog, backend: str):
 
 
 @pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
-@pytest.mark.parametrize("backend", ["durable", "python"])
+@pytest.mark.parametrize("backend", ["durable", "python", "polars"])
 def test_case_gives_exactly_the_expected_findings(path: Path, backend: str, catalog) -> None:
     case, result = run_case(path, catalog, backend)
     missing, unexpected = compare(case.expect, result.findings)

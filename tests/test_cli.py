@@ -124,3 +124,29 @@ def test_forms_list_and_show() -> None:
     shown = runner.invoke(app, ["forms", "show", "campaign-2023-table"])
     assert shown.exit_code == 0 and "帮扶指导重点县区(镇街)" in shown.stdout and "挂牌督办率" in shown.stdout
     assert runner.invoke(app, ["forms", "show", "nope"]).exit_code == 2
+
+
+def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch) -> None:
+    """The bar appears on stderr for a ledger past 5,000 rows when stderr is a terminal, and not
+    otherwise (short inputs, pipes, JSON: ``_Bar(False)``)."""
+    import io
+
+    from rich.console import Console
+
+    import cli
+
+    screen = io.StringIO()
+    monkeypatch.setattr(cli, "err", Console(file=screen, force_terminal=True, width=100))
+    short = cli._Bar(True)
+    short("读取各行", 100, 100)
+    short.close()
+    assert screen.getvalue() == ""
+    off = cli._Bar(False)
+    off("读取各行", 6_000, 10_000)
+    off.close()
+    assert screen.getvalue() == ""
+    long = cli._Bar(True)
+    long("读取各行", 6_000, 10_000)
+    long("按判定标准判定", 10_000, 10_000)
+    long.close()
+    assert "按判定标准判定" in screen.getvalue() or "读取各行" in screen.getvalue()

@@ -78,7 +78,7 @@ def test_every_item_of_every_standard_has_a_case(cs: CriteriaSet) -> None:
     assert {sid: refs for sid, refs in missing.items() if refs} == {}
 
 
-@pytest.mark.parametrize("backend", ["python", "durable"])
+@pytest.mark.parametrize("backend", ["python", "durable", "polars"])
 def test_items_match_their_cases_and_not_their_near_misses(cs: CriteriaSet, backend: str) -> None:
     probes = _probes(cs)
     results = Classifier(cs, get_backend(backend)).classify_many([p.finding for p in probes])
