@@ -18,8 +18,8 @@ from engine.errors import RuleFileError
 from engine.expr.nodes import Expr, Field
 from engine.expr.normalize import ExprTypeError, normalize, referenced_fields
 from engine.expr.parse import ExprSyntaxError, parse
+from engine.load.factkinds import fact_kinds
 from engine.load.rules import LoadedRule
-from engine.model.factkinds import FACT_KINDS
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
 from engine.model.rules import Rule
@@ -76,7 +76,7 @@ def compile_rule(loaded: LoadedRule, form: Form | LedgerForm) -> CompiledRule:
 
 def _fits(kind: str, form: Form | LedgerForm) -> bool:
     """Ledger rules look at ledger facts, return rules at return facts; neither sees the other's form."""
-    return FACT_KINDS[kind].ledger == isinstance(form, LedgerForm)
+    return fact_kinds()[kind].ledger == isinstance(form, LedgerForm)
 
 
 def compile_plan(rules: list[LoadedRule], form: Form | LedgerForm) -> Plan:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from engine.compile.names import NameResolver, UnknownName, normalise_name
 from engine.expr.nodes import Field
-from engine.model.factkinds import FACT_KINDS, FactField
+from engine.load.factkinds import fact_kinds
+from engine.model.factkinds import FactField
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
 
@@ -19,7 +20,7 @@ class Vocabulary:
     """Resolves names for one fact kind of one form (through the shared NameResolver)."""
 
     def __init__(self, kind: str, form: Form | LedgerForm) -> None:
-        self.kind = FACT_KINDS[kind]
+        self.kind = fact_kinds()[kind]
         self.form = form
         self.fields = self.kind.fields
         if self.kind.declared_by_form and isinstance(form, LedgerForm):

@@ -9,7 +9,7 @@ from engine.compile.plan import CompiledRule, Plan
 from engine.errors import EvaluationError
 from engine.evaluate.source import Backend
 from engine.facts import Fact, derive_facts
-from engine.model.factkinds import FACT_KINDS
+from engine.load.factkinds import fact_kinds
 from engine.model.findings import AuditResult, Finding, RateValue, Summary
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
@@ -72,7 +72,7 @@ def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     if rule.on == "row":
         fields = tuple(f.key for f in compiled.fields if f.key in indicator_keys)
     else:
-        kind = FACT_KINDS[rule.on]
+        kind = fact_kinds()[rule.on]
         # only a declared list splits: a ledger's 隐患编号 "A+2" is one id, not two indicators
         fields = tuple(p for k in kind.subject if k in data
                        for p in (str(data[k]).split("+") if k in kind.joined else [str(data[k])]))

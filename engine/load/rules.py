@@ -8,6 +8,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from engine.errors import RuleFileError
+from engine.load.factkinds import kind_key
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.rules import Rule
 
@@ -39,7 +40,8 @@ def rules_from_document(doc: Located) -> list[LoadedRule]:
     out = []
     for i, item in enumerate(data["rules"]):
         try:
-            out.append(LoadedRule(Rule.model_validate(item), doc, i))
+            written = {**item, "on": kind_key(item.get("on"))} if isinstance(item, dict) else item
+            out.append(LoadedRule(Rule.model_validate(written), doc, i))
         except ValidationError as exc:
             raise validation_error(doc, exc, ("rules", i)) from exc
     return out

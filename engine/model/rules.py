@@ -17,10 +17,6 @@ SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info"
 
 FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence",
                        "ledger_row", "ledger_unit"]
-KIND_ALIASES: dict[str, str] = {
-    "行": "row", "单元格": "cell", "指标关系": "relation", "合计": "column_total",
-    "与上期比较": "change", "单位名单": "presence", "台账行": "ledger_row", "台账与报表": "ledger_unit",
-}
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -55,11 +51,6 @@ class Rule(BaseModel):
         if not _ID.match(v):
             raise ValueError("规则 id 只能由小写字母、数字和连字符组成，如 fine-without-penalty")
         return v
-
-    @field_validator("on", mode="before")
-    @classmethod
-    def _kind_alias(cls, v: object) -> object:
-        return KIND_ALIASES.get(v, v) if isinstance(v, str) else v
 
     @field_validator("basis", mode="before")
     @classmethod
