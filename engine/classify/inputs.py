@@ -14,7 +14,7 @@ from typing import Any
 from engine.classify.facts import FactError, typed_facts
 from engine.classify.run import FindingInput
 from engine.classify.sectors import SectorWords, UnknownSector, words_for
-from engine.classify.select import select_standards
+from engine.classify.select import Selection, select_standards
 from engine.errors import InputError
 from engine.load.criteria import CriteriaSet
 from engine.read.finding import RawFinding
@@ -57,17 +57,20 @@ def parse_day(value: Any, *, serials: bool = False) -> date:
 
 def sector_facts(cs: CriteriaSet, sector: str | None, on: date, facts: Mapping[str, Any], *,
                  enterprise: str | None = None, text: str | None = None,
-                 words: SectorWords | None = None) -> tuple[str | None, dict[str, Any]]:
+                 words: SectorWords | None = None,
+                 selection: Selection | None = None) -> tuple[str | None, dict[str, Any]]:
     """The sector to classify under and the facts with the 行业/细分行业 the written word implies.
 
     白酒 sets 行业=轻工; 工贸 with 钢铁 in the enterprise name is classified as 冶金. Facts the
     finding records itself win. Raises UnknownSector for a word no criteria apply to.
+    ``selection``: the standards already selected for this word, date and texts (a ledger
+    selects once for every row with the same word and editions in force).
     """
     out = dict(facts)
     if not sector:
         return sector, out
     table = words if words is not None else words_for(cs)
-    sel = select_standards(cs, sector, on, enterprise=enterprise, text=text, words=table)
+    sel = selection or select_standards(cs, sector, on, enterprise=enterprise, text=text, words=table)
     for name, value in ((table.table.sector_fact, sel.sector_value),
                         (table.table.sub_sector_fact, sel.sub_sector_value)):
         fact = cs.vocabulary.get(name) if name else None

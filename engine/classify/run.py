@@ -16,7 +16,7 @@ evaluated, and turns hits into a verdict with its reasons:
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,7 @@ from engine.textread.bounds import Thresholds, stand_in, thresholds
 from engine.textread.reader import TextReading, shared_reader
 
 NEAREST = 3
+_DAY = "\x00日期\x00"  # stands for the finding's date in a selection's notes until it is filled in
 UNDECIDED = 5
 CANDIDATES = 5
 NEAR_PIECES = 4  # two-character pieces a text must share with an item's mentions to be "about" it
@@ -103,7 +104,6 @@ class Classifier:
         self._readings: dict[tuple[str, frozenset[str]], TextReading] = {}
         self._editions: dict[date, tuple[str, ...]] = {}
         self._selections: dict[tuple[str | None, tuple[str, ...]], Selection] = {}
-        self._selection_days: dict[tuple[str | None, tuple[str, ...]], date] = {}
 
     # ------------------------------------------------------------------ inputs
 
@@ -259,20 +259,21 @@ class Classifier:
 
     def _selection(self, sector: str | None, on: date) -> Selection:
         """``select_standards``, once per sector and set of editions in force: the date matters
-        only through the editions (and the notes that name it, so a note naming the date is
-        never shared between days)."""
+        only through the editions, and through the notes that name it, which are made with a
+        placeholder and filled in per day."""
         if on not in self._editions:
             self._editions[on] = tuple(sid for sid, ls in self.cs.standards.items()
                                        if ls.standard.in_force_on(on))
         key = (sector, self._editions[on])
-        cached = self._selections.get(key)
-        if cached is not None:
-            day = str(self._selection_days[key])
-            if not any(day in n for n in (*cached.notes, *cached.skip_notes)):
-                return cached  # no note names the day it was made for: the same for this day
-        selection = select_standards(self.cs, sector, on)
-        self._selections[key], self._selection_days[key] = selection, on
-        return selection
+        template = self._selections.get(key)
+        if template is None:
+            template = select_standards(self.cs, sector, on, day_label=_DAY)
+            self._selections[key] = template
+        if not any(_DAY in n for n in (*template.notes, *template.skip_notes)):
+            return template
+        day = str(on)
+        return replace(template, notes=tuple(n.replace(_DAY, day) for n in template.notes),
+                       skip_notes=tuple(n.replace(_DAY, day) for n in template.skip_notes))
 
     def classify(self, finding: FindingInput) -> Classification:
         return self.classify_many([finding])[0]

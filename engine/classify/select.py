@@ -102,13 +102,17 @@ def not_applied(cs: CriteriaSet, ls: LoadedStandard, fact_name: str) -> str | No
 
 
 def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterprise: str | None = None,
-                     text: str | None = None, words: SectorWords | None = None) -> Selection:
+                     text: str | None = None, words: SectorWords | None = None,
+                     day_label: str | None = None) -> Selection:
     """The editions that judge a finding of ``sector`` dated ``on`` (all in force if no sector).
 
     ``sector`` is read through the sector-word table (工贸（冶金）, 建筑施工, 白酒 …). A word
     naming only a family (工贸) takes its sector from ``enterprise`` or ``text`` where their
-    words say it; otherwise the sector articles are left out and named.
+    words say it; otherwise the sector articles are left out and named. ``day_label`` is how
+    the notes name the date (default: the date itself): a caller that selects once for every
+    day with the same editions in force passes a placeholder and fills in each day.
     """
+    day = day_label if day_label is not None else str(on)
     in_force = [ls for ls in cs.standards.values() if ls.standard.in_force_on(on)]
     if sector is None:
         used = tuple(_used(ls, "未指定行业", None) for ls in in_force)
@@ -132,7 +136,7 @@ def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterpris
         spans = "、".join(f"{ls.standard.id}（{ls.standard.effective_from} 起"
                          + (f"，至 {ls.standard.effective_to}" if ls.standard.effective_to else "") + "）"
                          for ls in sorted(known, key=lambda x: x.standard.start))
-        notes.append(f"{on} 没有在有效期内的已录入 “{sector}” 判定标准（已录入：{spans}）")
+        notes.append(f"{day} 没有在有效期内的已录入 “{sector}” 判定标准（已录入：{spans}）")
     used = [_used(ls, "本行业标准", None) for ls in primary]
     seen = {u.id for u in used}
     for ls in primary:
@@ -147,7 +151,7 @@ def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterpris
                     used.append(_used(t, "优先适用", f"按 {ls.standard.number}，{p.topic}方面按此标准判定"))
         if absent:
             notes.append(f"按 {ls.standard.number}，{'、'.join(absent)}方面的重大隐患另按专门标准判定，"
-                         f"这些标准在 {on} 没有已录入的有效版本，此类隐患需人工判断")
+                         f"这些标准在 {day} 没有已录入的有效版本，此类隐患需人工判断")
     value, sub, skip = meaning.sector, meaning.sub_sector, False
     skip_notes: tuple[str, ...] = ()
     if value is None and meaning.family is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from engine.compile.names import UnknownName
 from engine.compile.vocabulary import Vocabulary
@@ -34,6 +35,11 @@ class CompiledRule:
     fields: tuple[Field, ...]  # every fact field the condition reads
     placeholders: tuple[tuple[str, str], ...]  # (as written, fact key) in the message
     labels: tuple[tuple[str, str], ...]  # fact key -> Chinese label, for reports
+
+    @cached_property
+    def labels_map(self) -> dict[str, str]:
+        """The labels as one mapping shared by every finding of the rule (never modified)."""
+        return dict(self.labels)
 
 
 @dataclass(frozen=True)

@@ -82,9 +82,11 @@ def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     message = rule.message
     for written, key in compiled.placeholders:
         message = message.replace("{" + written + "}", fmt(data.get(key)))
-    return Finding(
+    # built from values the engine made and typed itself, so without validation: a city's ledger
+    # has a million findings, and the labels of one rule are one shared mapping, not a copy each
+    return Finding.model_construct(
         rule=rule.id, title=rule.title, severity=rule.severity, unit=fact.unit, fields=fields,
-        values=values, labels=dict(compiled.labels), message=message, basis=rule.basis.text(),
+        values=values, labels=compiled.labels_map, message=message, basis=rule.basis.text(),
         cells=tuple(cells),
     )
 

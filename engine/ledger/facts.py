@@ -20,6 +20,7 @@ from engine.classify.facts import FactError, parse_pairs, typed_facts
 from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import ClassifiedBatch, Classifier, FindingInput
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
+from engine.classify.select import Selection, select_standards
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
 from engine.facts import Fact
@@ -127,6 +128,7 @@ class _SectorReader:
         self._answers: dict[tuple[Any, ...], Any] = {}
         self._meanings: dict[str, Any] = {}
         self._editions: dict[date, tuple[str, ...]] = {}
+        self._selections: dict[tuple[Any, ...], Selection] = {}  # the standards per word and editions
 
     def _meaning(self, word: str) -> Any:
         if word not in self._meanings:
@@ -155,12 +157,16 @@ class _SectorReader:
         family = (not isinstance(meaning, UnknownSector) and meaning.sector is None
                   and meaning.family is not None)
         enterprise, text = r.values.get("enterprise"), r.values.get("description")
-        key = (word, enterprise if family else None, text if family else None, self._in_force(on),
-               tuple(sorted(r.facts.items())))
+        chosen = (word, enterprise if family else None, text if family else None, self._in_force(on))
+        key = (*chosen, tuple(sorted(r.facts.items())))
         if key not in self._answers:
             try:
+                if chosen not in self._selections:
+                    self._selections[chosen] = select_standards(self.cs, word, on, enterprise=enterprise,
+                                                                text=text, words=self.words)
                 self._answers[key] = sector_facts(self.cs, word, on, r.facts, enterprise=enterprise,
-                                                  text=text, words=self.words)
+                                                  text=text, words=self.words,
+                                                  selection=self._selections[chosen])
             except UnknownSector as exc:
                 self._answers[key] = exc
         answer = self._answers[key]

@@ -99,20 +99,35 @@ def _column(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
+_PER_CLASSIFICATION = frozenset({"verdict", "matches_item", "matched_refs", "matched_words"})
+
+
 class RowFactPlan:
-    """The form's ``row_fact`` with each ``when`` compiled once (engine/compile/rowfact.py)."""
+    """The form's ``row_fact`` with each ``when`` compiled once (engine/compile/rowfact.py).
+
+    Fields that depend only on the row's classification (its verdict, the items it matches)
+    are computed once per distinct classification: a ledger repeats findings.
+    """
 
     def __init__(self, form: LedgerForm) -> None:
         self.fields = form.row_fact
         self.conditions: dict[str, Expr] = row_fact_conditions(form.row_fact)
+        self._keys = {n: rf.key for rf in form.row_fact for n in (rf.key, rf.name)}
+        self._shared: dict[int, list[Any]] = {}  # id(classification) -> its per-classification values
+        self._shared_of: dict[int, Classification] = {}  # keeps each object alive while its id is a key
 
     def build(self, c: RowContext) -> dict[str, Any]:
+        shared = self._shared.get(id(c.result))
+        if shared is None or self._shared_of[id(c.result)] is not c.result:
+            shared = [_COMPUTE[rf.compute](c, rf) for rf in self.fields if rf.compute in _PER_CLASSIFICATION]
+            self._shared[id(c.result)], self._shared_of[id(c.result)] = shared, c.result
+        taken = iter(shared)
         data: dict[str, Any] = {}
         for rf in self.fields:
             if rf.column is not None:
                 value = _column(c.values.get(rf.column))
             elif rf.compute is not None:
-                value = _COMPUTE[rf.compute](c, rf)
+                value = next(taken) if rf.compute in _PER_CLASSIFICATION else _COMPUTE[rf.compute](c, rf)
             elif rf.only_if is not None and data.get(self._key_of(rf.only_if)) is None:
                 value = None
             else:
@@ -122,7 +137,4 @@ class RowFactPlan:
         return data
 
     def _key_of(self, name: str) -> str:
-        for rf in self.fields:
-            if name in (rf.key, rf.name):
-                return rf.key
-        raise KeyError(name)
+        return self._keys[name]

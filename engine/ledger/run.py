@@ -50,6 +50,7 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
     ordered = sorted(hits, key=lambda h: (h[1], SEVERITY_ORDER[plan.rules[h[0]].rule.severity],
                                           plan.rules[h[0]].rule.id))
     findings = [build_finding(plan.rules[i], facts[j], plan) for i, j in ordered]
+    # one RowVerdict per row, from values the engine typed itself: built without validation
     summary = Summary(
         form=plan.form.id, form_title=plan.form.title, source=ledger.source, period=None,
         units=len({f.unit for f in row_facts if f.unit}), facts=len(facts), facts_evaluated=evaluated,
@@ -57,7 +58,7 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
         counts={s: sum(1 for f in findings if f.severity == s) for s in SEVERITY_ORDER},
         rates=[], reconciled_with=ret.source if ret is not None else None,
     )
-    rows = [RowVerdict(line=row.line, finding_id=str(f.data["finding_id"]), unit=f.unit,
+    rows = [RowVerdict.model_construct(line=row.line, finding_id=str(f.data["finding_id"]), unit=f.unit,
                        reported_level=f.data.get("reported_level"), verdict=v.verdict,
                        needs_confirmation=v.needs_confirmation, counted_major=bool(f.data["counted_major"]),
                        matched=[f"{m.number} {m.ref}" for m in v.matches],

@@ -7,9 +7,10 @@ report as one string; ``render`` gives the same text for small results and tests
 from __future__ import annotations
 
 import io
-import json
 from collections.abc import Iterator
 from typing import Any, TextIO
+
+import orjson
 
 from engine.model.findings import AuditResult, Finding
 
@@ -26,8 +27,13 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def _dump(value: Any, level: int) -> str:
-    """``value`` as ``json.dumps(..., indent=2)`` writes it ``level`` levels deep in the document."""
-    text = json.dumps(value, ensure_ascii=False, indent=_INDENT)
+    """``value`` indented by two, as it sits ``level`` levels deep in the document.
+
+    orjson (Rust) instead of the standard library: with indentation the standard encoder runs
+    in pure Python, and a city's report has a million of these. It also writes NaN and
+    infinities as null, where json.dumps wrote ``NaN``, which is not JSON.
+    """
+    text = orjson.dumps(value, option=orjson.OPT_INDENT_2).decode()
     return text.replace("\n", "\n" + " " * (_INDENT * level))
 
 
