@@ -192,7 +192,6 @@ def _many_facts(n: int):
 
 
 def test_sampled_backend_stops_when_the_sample_disagrees() -> None:
-    from engine.errors import EvaluationError
     from engine.evaluate.python_backend import PythonBackend
     from engine.evaluate.sampled import SampledBackend
 
@@ -225,21 +224,3 @@ def test_sampled_backend_reports_the_sample_and_seed() -> None:
     assert checked.checked == 40 and checked.fast_facts == 300
     assert "抽查 40/300" in checked.name and "种子 5" in checked.name
 
-
-def test_sampled_backend_samples_every_later_group_of_a_large_job() -> None:
-    """A ledger is classified in many small groups: once the job is large, each group goes to the
-    fast backend and a share of it to the engine of record; the small-input rule still holds first."""
-    from engine.evaluate.polars_backend import PolarsBackend
-    from engine.evaluate.python_backend import PythonBackend
-    from engine.evaluate.sampled import SampledBackend
-
-    src = _Source("a > b")
-    checked = SampledBackend(PolarsBackend(), PythonBackend(), whole_up_to=100, sample=40, rate=0.1, seed=3)
-    for _ in range(4):  # 4 × 60 facts: the first two go whole to the reference
-        assert checked.evaluate(src, _many_facts(60)) == PythonBackend().evaluate(src, _many_facts(60))
-    assert checked.fast_facts == 120 and checked.checked == 12
-    broken = SampledBackend(_Dropping(), PythonBackend(), whole_up_to=100, sample=40, rate=1.0, seed=3)
-    broken.evaluate(src, _many_facts(60))
-    broken.evaluate(src, _many_facts(60))
-    with pytest.raises(EvaluationError, match="不一致"):
-        broken.evaluate(src, _many_facts(60))

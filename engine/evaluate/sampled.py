@@ -2,18 +2,14 @@
 
 durable-rules stays the engine of record. Small inputs go to it whole. A large input (more
 facts than ``whole_up_to``) is evaluated by the columnar backend, and durable-rules
-re-evaluates a random sample of the same facts against the same conditions (``sample``
-facts); once a job has sent more than ``whole_up_to`` facts in all — a city's ledger is
-classified in hundreds of small groups, one per sector and set of editions — each further
-group, however small, goes the same way, durable-rules re-evaluating ``rate`` of it (at least
-one fact). Any difference in a sample's hits stops the run (EvaluationError) rather than let
-one backend's answer through unchecked. How many facts were sampled, and the seed, are part of the summary's
+re-evaluates a random sample of the same facts against the same conditions; any difference
+in the sample's hits stops the run (EvaluationError) rather than let one backend's answer
+through unchecked. How many facts were sampled, and the seed, are part of the summary's
 backend description, so a run can be repeated exactly (``HAZCHECK_SAMPLE_SEED``).
 """
 
 from __future__ import annotations
 
-import math
 import os
 import random
 from collections.abc import Callable, Sequence
@@ -25,21 +21,17 @@ from engine.facts import Fact
 Hit = tuple[int, int]
 WHOLE_UP_TO = 2_000  # facts: up to this many, durable-rules evaluates them all
 SAMPLE = 1_000  # facts durable-rules re-evaluates out of a larger input
-RATE = 0.05  # share of each later small group durable-rules re-evaluates, once the job is large
 
 
 class SampledBackend:
     """Columnar evaluation with a durable-rules cross-check on a random sample."""
 
     def __init__(self, fast: Backend | Callable[[], Backend], reference: Backend, *,
-                 whole_up_to: int = WHOLE_UP_TO, sample: int = SAMPLE, rate: float = RATE,
-                 seed: int | None = None) -> None:
+                 whole_up_to: int = WHOLE_UP_TO, sample: int = SAMPLE, seed: int | None = None) -> None:
         # the fast backend may be given as a factory: polars is imported only for a large input
         self._fast: Backend | None = fast if hasattr(fast, "evaluate") else None  # type: ignore[assignment]
         self._make_fast = None if self._fast is not None else fast
         self.reference = reference
-        self.rate = rate
-        self.seen = 0  # facts sent so far, whichever backend took them
         self.whole_up_to, self.sample = whole_up_to, sample
         seed_text = os.environ.get("HAZCHECK_SAMPLE_SEED")
         self.seed = seed if seed is not None else int(seed_text) if seed_text else random.randrange(2**31)
@@ -63,16 +55,10 @@ class SampledBackend:
                 f"（{self.reference.name} 抽查 {self.checked:,}/{self.fast_facts:,} 条，种子 {self.seed}）")
 
     def evaluate(self, plan: RuleSource, facts: Sequence[Fact]) -> tuple[list[Hit], int]:
-        large_job = self.seen > self.whole_up_to
-        self.seen += len(facts)
-        if len(facts) <= self.whole_up_to and not large_job:
+        if len(facts) <= self.whole_up_to:
             return self.reference.evaluate(plan, facts)
-        if not facts:
-            return self.fast.evaluate(plan, facts)
-        size = min(self.sample, len(facts)) if len(facts) > self.whole_up_to \
-            else min(len(facts), max(1, math.ceil(self.rate * len(facts))))
         hits, evaluated = self.fast.evaluate(plan, facts)
-        picked = sorted(self._rng.sample(range(len(facts)), size))
+        picked = sorted(self._rng.sample(range(len(facts)), min(self.sample, len(facts))))
         ref_hits, ref_evaluated = self.reference.evaluate(plan, [facts[j] for j in picked])
         if ref_evaluated != len(picked):
             raise EvaluationError(
