@@ -189,9 +189,10 @@ class Classifier:
         """The first value, when every item reading ``key`` comes out the same whichever is taken.
 
         "加热炉…进车间前的煤气管道": two 设备 named, and both in the same item's list; which one
-        is recorded changes no verdict, so the description need not be set aside.
+        is recorded changes no verdict, so the description need not be set aside. Only plain
+        values qualify: a range ("没超过6米" beside "4.2米") is a statement, not a value to try.
         """
-        if not values or any(isinstance(v, bool) for v in values):
+        if not values or any(isinstance(v, bool) or not isinstance(v, (int, float, str)) for v in values):
             return None
         items = [it for it in plan.items if any(f.key == key for f in it.fields)]
         answers = {tuple(truth(it.condition, {**data, key: v}) for it in items) for v in values}

@@ -57,17 +57,13 @@ def _kept(found: Iterable[tuple[str, str]]) -> tuple[str, ...]:
 Ranked = list[tuple[LoadedItem, tuple[str, ...], float]]
 
 
-class _Pool:
-    """The items not ruled out by their gates, for one set of gate facts: their mention counts
-    and one automaton of their mentions, so that a text is scanned once, not item by item."""
+class _Index:
+    """One automaton of the mentions of a set of items (a plan), and which items list each."""
 
-    def __init__(self, source: Sequence[LoadedItem], pool: list[LoadedItem]) -> None:
-        self.source = source  # held, so that its id is not reused while the pool is remembered
-        self.items = pool
-        self.df = Counter(m for it in pool for m in set(it.item.mentions))
-        self.position = {id(it): i for i, it in enumerate(pool)}
+    def __init__(self, items: Sequence[LoadedItem]) -> None:
+        self.items = items  # held, so that its id is not reused while the index is remembered
         self.by_mention: dict[str, list[int]] = {}
-        for i, it in enumerate(pool):
+        for i, it in enumerate(items):
             for _, n in _normalised(tuple(it.item.mentions)):
                 holders = self.by_mention.setdefault(n, [])
                 if not holders or holders[-1] != i:
@@ -78,37 +74,44 @@ class _Pool:
             for n in self.by_mention:
                 self.automaton.add_word(n, n)
             self.automaton.make_automaton()
+        gate_fields = {f.key for it in items if it.gate is not None for f in referenced_fields(it.gate)}
+        self.gate_keys = tuple(sorted(gate_fields))
+        self.pools: dict[tuple[Any, ...], _Pool] = {}
 
     def present(self, norm: str) -> set[str]:
         """Every normalised mention occurring in ``norm`` (overlapping ones too)."""
         return {n for _, n in self.automaton.iter(norm)} if self.automaton is not None else set()
 
-
-_POOLS: dict[tuple[Any, ...], _Pool] = {}
-
-
-def _pool(items: Sequence[LoadedItem], facts: Mapping[str, Any]) -> _Pool:
-    """The pool for ``items`` under the facts their gates read (remembered: a ledger asks for
-    the same few sectors' pools thousands of times)."""
-    gate_keys = _gate_keys(items)
-    key = (id(items), tuple(facts.get(k) for k in gate_keys))
-    pool = _POOLS.get(key)
-    if pool is None or pool.source is not items:
-        if len(_POOLS) > 256:
-            _POOLS.clear()
-        pool = _POOLS[key] = _Pool(items, [it for it in items if not ruled_out(it.gate, facts)])
-    return pool
+    def pool(self, facts: Mapping[str, Any]) -> _Pool:
+        """The items not ruled out under the facts their gates read, remembered per those facts."""
+        key = tuple(facts.get(k) for k in self.gate_keys)
+        pool = self.pools.get(key)
+        if pool is None:
+            pool = self.pools[key] = _Pool([i for i, it in enumerate(self.items)
+                                            if not ruled_out(it.gate, facts)], self.items)
+        return pool
 
 
-_GATE_KEYS: dict[int, tuple[Sequence[LoadedItem], tuple[str, ...]]] = {}
+class _Pool:
+    """The items a finding's gate facts leave in play (by position) and their mention counts."""
+
+    def __init__(self, members: list[int], items: Sequence[LoadedItem]) -> None:
+        self.members = frozenset(members)
+        self.size = len(members)
+        self.df = Counter(m for i in members for m in set(items[i].item.mentions))
 
 
-def _gate_keys(items: Sequence[LoadedItem]) -> tuple[str, ...]:
-    known = _GATE_KEYS.get(id(items))
-    if known is None or known[0] is not items:
-        keys = sorted({f.key for it in items if it.gate is not None for f in referenced_fields(it.gate)})
-        known = _GATE_KEYS[id(items)] = (items, tuple(keys))
-    return known[1]
+_INDEXES: dict[int, _Index] = {}
+
+
+def _index(items: Sequence[LoadedItem]) -> _Index:
+    """The index of ``items`` (remembered: a ledger ranks thousands of texts against each plan)."""
+    index = _INDEXES.get(id(items))
+    if index is None or index.items is not items:
+        if len(_INDEXES) > 64:
+            _INDEXES.clear()
+        index = _INDEXES[id(items)] = _Index(items)
+    return index
 
 
 def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
@@ -120,18 +123,18 @@ def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],
     item whose conditions read facts the finding states (not context such as 行业) gains a
     little for each: the description is about what it states.
     """
-    pool = _pool(items if isinstance(items, tuple) else tuple(items), facts)
+    index = _index(items if isinstance(items, tuple) else tuple(items))
+    pool = index.pool(facts)
     norm = normalise(text)
-    present = pool.present(norm)
-    touched = sorted({i for n in present for i in pool.by_mention[n]})
+    present = index.present(norm)
+    touched = sorted({i for n in present for i in index.by_mention[n] if i in pool.members})
     scored = []
-    size = len(pool.items)
     for i in touched:
-        it = pool.items[i]
+        it = index.items[i]
         words = _kept(m for m in _normalised(tuple(it.item.mentions)) if m[1] in present)
         if not words:
             continue
-        score = sum(len(w) * math.log(1 + size / pool.df[w]) for w in words)
+        score = sum(len(w) * math.log(1 + pool.size / pool.df[w]) for w in words)
         stated = {f.key for f in it.test_fields if f.key in facts and f.key not in context}
         score += FACT_WEIGHT * len(stated)
         scored.append((it, words, round(score, 3)))

@@ -302,3 +302,19 @@ def test_a_device_said_to_fail_in_unknown_words_is_never_about_nothing() -> None
                  text="值长授意运行人员把主变消防报警系统关掉，并删除了当天的报警记录")
     assert r.verdict == "待确认"
     assert any("报警系统关掉" in reason for reason in r.reasons)
+
+
+def test_a_number_and_a_range_stated_for_one_fact_are_not_tried_as_values() -> None:
+    """"悬臂高度4.2米…也没超过6米": one fact stated as a number and as a range is a conflict to
+    set aside, never a range used as a number (it crashed the classifier, found by held-out round 7)."""
+    from datetime import date
+
+    from engine.classify.run import Classifier, FindingInput
+    from engine.evaluate.run import get_backend
+    from engine.load.criteria import load_criteria
+
+    text = ("7号楼附着式升降脚手架本次提升后复测，架体高度14.5米，悬臂高度4.2米，"
+            "既没超过架体高度的五分之二也没超过6米，防坠、防倾装置动作有效。")
+    result = Classifier(load_criteria(), get_backend("python")).classify(
+        FindingInput({}, date(2025, 6, 1), "房屋市政工程", text))
+    assert result.verdict in ("一般", "待确认") and result.from_text
