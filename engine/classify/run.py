@@ -235,8 +235,9 @@ class Classifier:
             plan = self.plan(ids, skip)
             firsts = [members[0] for members in by_content.values()]
             first_selection = [selections[(sector, findings[i].on)] for i in firsts]
-            read = [self._facts(findings[i], sector, plan, sel)
-                    for i, sel in zip(firsts, first_selection, strict=True)]
+            failures: dict[int, Exception] = {}
+            read = [self._read_or_fail(findings[i], sector, plan, sel, failures, j)
+                    for j, (i, sel) in enumerate(zip(firsts, first_selection, strict=True))]
             facts = [Fact(FINDING_KIND, r.data) for r in read]
             hits, evaluated = self.backend.evaluate(plan, facts)
             if evaluated != len(facts):
@@ -247,8 +248,15 @@ class Classifier:
                 held.setdefault(fact_index, []).append(item_index)
             for j, members in enumerate(by_content.values()):
                 matched = [plan.items[k] for k in sorted(held.get(j, []))]
-                results.append(self._verdict(findings[firsts[j]], sector, first_selection[j], plan, read[j],
-                                             matched))
+                finding, selection = findings[firsts[j]], first_selection[j]
+                try:
+                    if j in failures:
+                        raise failures[j]
+                    results.append(self._verdict(finding, sector, selection, plan, read[j], matched))
+                except EvaluationError:
+                    raise
+                except Exception as exc:  # one finding's explanation must not sink a whole ledger
+                    results.append(self._failed(finding, sector, selection, exc))
                 for i in members:
                     sel = selections[(sector, findings[i].on)]
                     which[i] = len(results) - 1
@@ -257,6 +265,28 @@ class Classifier:
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")
         return ClassifiedBatch(results, which, notes)
+
+    def _read_or_fail(self, finding: FindingInput, sector: str | None, plan: CriteriaPlan,
+                      selection: Selection, failures: dict[int, Exception], j: int) -> _Facts:
+        """The finding's facts; if reading its description fails, its given facts alone, and the
+        error kept for its verdict."""
+        try:
+            return self._facts(finding, sector, plan, selection)
+        except EvaluationError:
+            raise
+        except Exception as exc:
+            failures[j] = exc
+            return _Facts(self._data(finding, sector), None, frozenset(), ())
+
+    def _failed(self, finding: FindingInput, sector: str | None, selection: Selection,
+                exc: Exception) -> Classification:
+        """待确认, with the error named: the finding is judged by a person, the run goes on."""
+        rule = decide(Evidence(matched=False, sector_standard=selection.has_sector_standard, undecided=False,
+                               partial=False, near_miss=False, text_about_nothing=False, failed=True))
+        return Classification(
+            verdict=rule.verdict, needs_confirmation=rule.needs_confirmation,
+            reasons=(f"{rule.doc}：{type(exc).__name__}: {exc}",), date="", sector=sector, facts={},
+            standards=selection.standards, text=finding.text, from_text=bool(finding.text), rule=rule.code)
 
     def _selection(self, sector: str | None, on: date) -> Selection:
         """``select_standards``, once per sector and set of editions in force: the date matters

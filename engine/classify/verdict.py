@@ -26,6 +26,7 @@ class Evidence:
     near_miss: bool  # an item the finding is about failed on a recorded fact
     text_about_nothing: bool  # a description sharing no word with any item and stating no condition
     near_on_topic: bool = False  # the item the text is most about failed on a fact the finding states
+    failed: bool = False  # judging this finding raised an error in the program
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class VerdictRule:
 
 
 RULES: tuple[VerdictRule, ...] = (
+    VerdictRule("internal-error", "待确认", True, lambda e: e.failed,
+                "判定这一条时程序出错：结论未定，需人工判断（错误写在理由中，请报告）"),
     VerdictRule("matched", "重大", False, lambda e: e.matched,
                 "至少一项条款成立（条款均未核实时另注需对照原文确认）"),
     VerdictRule("no-standard-in-force", "待确认", True, lambda e: not e.sector_standard,

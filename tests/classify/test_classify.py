@@ -318,3 +318,40 @@ def test_a_number_and_a_range_stated_for_one_fact_are_not_tried_as_values() -> N
     result = Classifier(load_criteria(), get_backend("python")).classify(
         FindingInput({}, date(2025, 6, 1), "房屋市政工程", text))
     assert result.verdict in ("一般", "待确认") and result.from_text
+
+
+def test_an_error_judging_one_finding_is_that_finding_s_verdict_not_the_run_s(monkeypatch) -> None:
+    """A bug met on one description (a reader or explanation error) makes that finding 待确认 with
+    the error named; the other findings are judged as usual; a backend that loses facts still stops."""
+    from datetime import date
+
+    from engine.classify.facts import typed_facts
+    from engine.classify.run import Classifier, FindingInput
+    from engine.errors import EvaluationError
+    from engine.evaluate.run import get_backend
+    from engine.load.criteria import load_criteria
+
+    cs = load_criteria()
+    classifier = Classifier(cs, get_backend("python"))
+    real = classifier._facts
+
+    def flaky(finding, *args):
+        if finding.text and "爆炸" in finding.text:
+            raise TypeError("boom")
+        return real(finding, *args)
+
+    monkeypatch.setattr(classifier, "_facts", flaky)
+    on = date(2024, 3, 1)
+    good, bad = classifier.classify_many([
+        FindingInput(typed_facts(cs, {"生产期间": "是", "积水": "是", "场所": "炉下渣坑"}), on, "冶金"),
+        FindingInput({}, on, "冶金", "车间发生爆炸"),
+    ])
+    assert good.verdict == "重大"
+    assert bad.verdict == "待确认" and bad.rule == "internal-error" and "TypeError: boom" in bad.reasons[0]
+
+    def losing(plan, facts):
+        return [], len(facts) - 1
+
+    monkeypatch.setattr(classifier.backend, "evaluate", losing)
+    with pytest.raises(EvaluationError):
+        classifier.classify_many([FindingInput(typed_facts(cs, {"积水": "是"}), on, "冶金")])
