@@ -281,3 +281,16 @@ def test_the_automaton_of_all_facts_reads_what_a_scoped_one_reads(monkeypatch) -
         assert a == b, case.text
         compared += 1
     assert compared > 100 and None in shared._automata and len(shared._automata) == 1
+
+
+def test_a_failure_said_of_a_device_s_fitting_is_not_the_device_s() -> None:
+    """"探测器防雨罩脱落": the rain cover is off, the detector is not said to fail (accessories in
+    reading.yaml); "探测器损坏" still is."""
+    from engine.load.criteria import load_criteria
+    from engine.textread.reader import TextReader
+
+    cs = load_criteria()
+    reader = TextReader(cs.vocabulary, cs.reading)
+    key = cs.vocabulary.get("可燃有毒气体检测报警有效").key
+    assert key not in reader.read("有一个探测器防雨罩脱落", [key]).facts
+    assert reader.read("有一个可燃气体探测器损坏", [key]).facts.get(key) is False

@@ -74,9 +74,11 @@ class ReadingRules(_Strict):
     variants: dict[str, str] = Field(default_factory=dict)  # a typo or variant → the form the phrases use
     # generic names of safety devices (报警, 联锁, 泄爆): said to fail, the text is about a device
     device_heads: tuple[str, ...] = ()
+    # parts and fittings of a device (防雨罩, 标签): a failure said of them is not the device's
+    accessories: tuple[str, ...] = ()
 
     @field_validator("negation", "not_negating", "negation_stops", "establish", "lapsed", "failure",
-                     "working", "transitions", "device_heads")
+                     "working", "transitions", "device_heads", "accessories")
     @classmethod
     def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return distinct_nonblank(v, "词表")

@@ -116,6 +116,7 @@ class TextReader:
         self._automata: dict[frozenset[str] | None, ahocorasick.Automaton | None] = {}
         self._negation = tuple(sorted({normalise(w) for w in rules.negation}, key=len, reverse=True))
         self._failure = tuple(sorted({normalise(w) for w in rules.failure}, key=len, reverse=True))
+        self._accessories = tuple(normalise(w) for w in rules.accessories)
         self._working = tuple(sorted({normalise(w) for w in rules.working}, key=len, reverse=True))
         self._lapsed = tuple(sorted({normalise(w) for w in rules.lapsed}, key=len, reverse=True))
         self._not_negating = tuple(sorted({normalise(w) for w in rules.not_negating}, key=len, reverse=True))
@@ -462,6 +463,8 @@ class TextReader:
             # a measure (预案, 演练, 作业票) fails, or was not done (未按计划开展)
             tail = self._list_end(norm, end, spans)  # "A、B均已拆除": the state after the list is A's too
             fail = self._after(norm, tail, hi, self._failure, self.rules.after_gap)
+            if fail is not None and any(w in norm[tail:fail] for w in self._accessories):
+                fail = None  # "探测器防雨罩脱落": the cover fails, not the detector
             undone = self._undone.match(norm, tail + self._skip(norm, tail, hi), hi)
             if fail is None:
                 fail = self._failure_in_part(norm, clauses, hi)
