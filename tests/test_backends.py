@@ -197,7 +197,7 @@ def test_sampled_backend_stops_when_the_sample_disagrees() -> None:
 
     src = _Source("a > b")
     facts = _many_facts(50)
-    checked = SampledBackend(_Dropping(), PythonBackend(), whole_up_to=10, sample=50, seed=1)
+    checked = SampledBackend(_Dropping, PythonBackend(), whole_up_to=10, sample=50, seed=1)
     with pytest.raises(EvaluationError, match="不一致"):
         checked.evaluate(src, facts)
 
@@ -207,7 +207,7 @@ def test_sampled_backend_uses_the_engine_of_record_whole_on_small_inputs() -> No
     from engine.evaluate.sampled import SampledBackend
 
     src = _Source("a > b")
-    small = SampledBackend(_Dropping(), PythonBackend(), whole_up_to=100, sample=10, seed=1)
+    small = SampledBackend(_Dropping, PythonBackend(), whole_up_to=100, sample=10, seed=1)
     assert small.evaluate(src, _many_facts(60)) == PythonBackend().evaluate(src, _many_facts(60))
     assert small.name == "python" and small.checked == 0
 
@@ -219,8 +219,20 @@ def test_sampled_backend_reports_the_sample_and_seed() -> None:
 
     src = _Source("a > b", "a + b > c * 2")
     facts = _many_facts(300)
-    checked = SampledBackend(PolarsBackend(), PythonBackend(), whole_up_to=100, sample=40, seed=5)
+    checked = SampledBackend(PolarsBackend, PythonBackend(), whole_up_to=100, sample=40, seed=5)
     assert checked.evaluate(src, facts) == PythonBackend().evaluate(src, facts)
     assert checked.checked == 40 and checked.fast_facts == 300
     assert "抽查 40/300" in checked.name and "种子 5" in checked.name
 
+
+
+def test_a_sample_seed_that_is_not_a_number_is_a_clear_error(monkeypatch) -> None:
+    from engine.errors import InputError
+    from engine.evaluate.python_backend import PythonBackend
+    from engine.evaluate.sampled import SampledBackend
+
+    monkeypatch.setenv("HAZCHECK_SAMPLE_SEED", "七")
+    with pytest.raises(InputError, match="HAZCHECK_SAMPLE_SEED"):
+        SampledBackend(PythonBackend, PythonBackend())
+    monkeypatch.setenv("HAZCHECK_SAMPLE_SEED", "42")
+    assert SampledBackend(PythonBackend, PythonBackend()).seed == 42

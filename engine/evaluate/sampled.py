@@ -14,7 +14,7 @@ import os
 import random
 from collections.abc import Callable, Sequence
 
-from engine.errors import EvaluationError
+from engine.errors import EvaluationError, InputError
 from engine.evaluate.source import Backend, RuleSource
 from engine.facts import Fact
 
@@ -23,18 +23,28 @@ WHOLE_UP_TO = 2_000  # facts: up to this many, durable-rules evaluates them all
 SAMPLE = 1_000  # facts durable-rules re-evaluates out of a larger input
 
 
+def _seed_from_environment() -> int:
+    """``HAZCHECK_SAMPLE_SEED`` repeats a run's sample; without it, a fresh seed each run."""
+    written = os.environ.get("HAZCHECK_SAMPLE_SEED", "").strip()
+    if not written:
+        return random.randrange(2**31)
+    try:
+        return int(written)
+    except ValueError:
+        raise InputError(f"HAZCHECK_SAMPLE_SEED 应为整数，写的是 “{written}”",
+                         field="HAZCHECK_SAMPLE_SEED") from None
+
+
 class SampledBackend:
     """Columnar evaluation with a durable-rules cross-check on a random sample."""
 
-    def __init__(self, fast: Backend | Callable[[], Backend], reference: Backend, *,
+    def __init__(self, make_fast: Callable[[], Backend], reference: Backend, *,
                  whole_up_to: int = WHOLE_UP_TO, sample: int = SAMPLE, seed: int | None = None) -> None:
-        # the fast backend may be given as a factory: polars is imported only for a large input
-        self._fast: Backend | None = fast if hasattr(fast, "evaluate") else None  # type: ignore[assignment]
-        self._make_fast = None if self._fast is not None else fast
+        # the fast backend is made on first use: polars is imported only for a large input
+        self._make_fast, self._fast = make_fast, None
         self.reference = reference
         self.whole_up_to, self.sample = whole_up_to, sample
-        seed_text = os.environ.get("HAZCHECK_SAMPLE_SEED")
-        self.seed = seed if seed is not None else int(seed_text) if seed_text else random.randrange(2**31)
+        self.seed = seed if seed is not None else _seed_from_environment()
         self._rng = random.Random(self.seed)
         self.fast_facts = 0  # facts the fast backend evaluated
         self.checked = 0  # of those, how many durable-rules re-evaluated
@@ -42,7 +52,6 @@ class SampledBackend:
     @property
     def fast(self) -> Backend:
         if self._fast is None:
-            assert callable(self._make_fast)
             self._fast = self._make_fast()
         return self._fast
 
