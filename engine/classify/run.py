@@ -15,7 +15,7 @@ evaluated, and turns hits into a verdict with its reasons:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -205,7 +205,8 @@ class Classifier:
         batch = self.classify_distinct(findings)
         return [batch.of(i, findings[i].on) for i in range(len(findings))]
 
-    def classify_distinct(self, findings: Sequence[FindingInput]) -> ClassifiedBatch:
+    def classify_distinct(self, findings: Sequence[FindingInput],
+                          progress: Callable[[int, int], None] | None = None) -> ClassifiedBatch:
         """Every finding classified, each distinct one once; every finding is evaluated or we stop.
 
         A classification depends only on the standards in play and on the finding's content
@@ -214,7 +215,7 @@ class Classifier:
         ledger repeats the same few thousand descriptions. Only the date, and the notes that
         name it, differ from row to row: the batch keeps the distinct results and, per
         finding, which one is its and its notes, so a million rows need not hold a million
-        copies.
+        copies. ``progress(done, total)`` is told after each set of standards is done.
         """
         selections: dict[tuple[str | None, date], Selection] = {}
         groups: dict[tuple[str | None, tuple[str, ...], bool], dict[tuple[Any, ...], list[int]]] = {}
@@ -231,6 +232,7 @@ class Classifier:
         results: list[Classification] = []
         which: list[int] = [-1] * len(findings)
         notes: list[tuple[str, ...]] = [()] * len(findings)
+        done = 0
         for (sector, ids, skip), by_content in groups.items():
             plan = self.plan(ids, skip)
             firsts = [members[0] for members in by_content.values()]
@@ -261,6 +263,9 @@ class Classifier:
                     sel = selections[(sector, findings[i].on)]
                     which[i] = len(results) - 1
                     notes[i] = (*sel.notes, *(sel.skip_notes if skip else ()))
+            done += sum(len(m) for m in by_content.values())
+            if progress is not None:
+                progress(done, len(findings))
         missing = sum(1 for w in which if w < 0)
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")

@@ -236,7 +236,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     progress("按判定标准判定", 0, total)
     batch = (ClassifiedBatch([classifier.classify(i) for i in inputs], list(range(len(inputs))),
                              [()] * len(inputs)) if per_row
-             else classifier.classify_distinct(inputs))
+             else classifier.classify_distinct(inputs, lambda done, of: progress("按判定标准判定", done, of)))
     progress("按判定标准判定", total, total)
     repeats = _duplicates(rows)
     plan = RowFactPlan(form)
