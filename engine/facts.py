@@ -22,6 +22,9 @@ class Fact:
     unit: str | None = None
     cells: list[CellRef] = field(default_factory=list)  # what a finding points at
     field_cells: dict[str, CellRef] = field(default_factory=dict)  # row facts: indicator -> cell
+    # the indicators the fact is about, when its fields cannot say it one per field (a relation
+    # of several parts to a whole): a tuple, never a string to split again
+    subject: tuple[str, ...] | None = None
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:
@@ -94,7 +97,8 @@ def relation_facts(row: Row, form: Form) -> list[Fact]:
                 "part_value": _tidy(math.fsum(values)),  # type: ignore[arg-type]
                 "whole": whole, "whole_label": form.indicator(whole).label,
                 "whole_value": whole_value, "note": note}
-        facts.append(Fact("relation", _clean(data), row.unit, _refs(*cells, whole_cell)))
+        facts.append(Fact("relation", _clean(data), row.unit, _refs(*cells, whole_cell),
+                          subject=(*parts, whole)))
     return facts
 
 

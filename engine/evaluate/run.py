@@ -72,10 +72,8 @@ def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     if rule.on == "row":
         fields = tuple(f.key for f in compiled.fields if f.key in indicator_keys)
     else:
-        kind = fact_kinds()[rule.on]
-        # only a declared list splits: a ledger's 隐患编号 "A+2" is one id, not two indicators
-        fields = tuple(p for k in kind.subject if k in data
-                       for p in (str(data[k]).split("+") if k in kind.joined else [str(data[k])]))
+        fields = fact.subject if fact.subject is not None else tuple(
+            str(data[k]) for k in fact_kinds()[rule.on].subject if k in data)
     shown = [f.key for f in compiled.fields] + [k for _, k in compiled.placeholders]
     values = {k: data.get(k) for k in shown if k not in _UNIT_KEYS}
     cells = [fact.field_cells[k] for k in fields if k in fact.field_cells] or fact.cells

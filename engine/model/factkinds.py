@@ -31,7 +31,6 @@ class FactKind:
     fields: tuple[FactField, ...]
     indicators: bool = False  # the form's indicators are fields of this fact
     subject: tuple[str, ...] = ()  # fact keys naming the indicators a finding is about
-    joined: tuple[str, ...] = ()  # subject keys that hold several indicator keys joined with +
     ledger: bool = False  # asserted for hazard ledgers (record forms), not for returns
     declared_by_form: bool = False  # the fields are the form's ``row_fact`` declarations, not listed here
 
@@ -55,7 +54,6 @@ class KindEntry(_Strict):
     doc: str
     indicators: bool = False
     subject: tuple[str, ...] = ()
-    joined: tuple[str, ...] = ()
     ledger: bool = False
     declared_by_form: bool = False
     fields: tuple[FieldEntry, ...] = ()
@@ -63,7 +61,7 @@ class KindEntry(_Strict):
     def kind(self) -> FactKind:
         return FactKind(self.key, self.name, self.doc,
                         tuple(FactField(f.key, f.name, f.type, f.doc) for f in self.fields),
-                        indicators=self.indicators, subject=self.subject, joined=self.joined,
+                        indicators=self.indicators, subject=self.subject,
                         ledger=self.ledger, declared_by_form=self.declared_by_form)
 
 
