@@ -83,3 +83,31 @@ def test_cache_can_be_turned_off(criteria_copy: Path, monkeypatch: pytest.Monkey
     monkeypatch.setenv("HAZCHECK_CACHE_DIR", "off")
     assert cache.cache_dir() is None
     assert load_criteria(criteria_copy).standards
+
+
+def test_a_process_waiting_for_another_s_build_loads_its_result(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two workers starting together (the test suite's, two audits at once) build the cache once:
+    the second waits on the lock and then loads what the first stored."""
+    import fcntl
+    import pickle
+    import threading
+
+    store = tmp_path / "cache"
+    store.mkdir()
+    monkeypatch.setenv("HAZCHECK_CACHE_DIR", str(store))
+    source = tmp_path / "a.yaml"
+    source.write_text("x: 1\n", encoding="utf-8")
+    built: list[int] = []
+    got: list[object] = []
+    with (store / ".probe.lock").open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # "another process" is building
+        waiting = threading.Thread(target=lambda: got.append(
+            cache.cached("probe", [source], lambda: built.append(1) or "built here")))
+        waiting.start()
+        waiting.join(0.5)
+        assert waiting.is_alive() and not got  # it waits rather than building too
+        entry = store / f"probe-{cache.content_key('probe', [source])}.pickle"
+        entry.write_bytes(pickle.dumps("built by the other"))
+    waiting.join(10)
+    assert got == ["built by the other"] and built == []

@@ -18,7 +18,8 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -75,13 +76,49 @@ def cached(kind: str, files: Iterable[Path], build: Callable[[], T]) -> T:
     remembered = _IN_PROCESS.get(kind)
     if remembered is not None and remembered[0] == entry:
         return remembered[1]  # loaded already in this process, and no file has changed since
+    value = _load_entry(kind, entry)
+    if value is not None:
+        return value
+    with _building(folder, kind):  # two processes starting together build it once
+        value = _load_entry(kind, entry)
+        if value is not None:
+            return value
+        return _build_and_store(kind, files, entry, folder, build)
+
+
+def _load_entry(kind: str, entry: Path) -> Any:
+    """The pickled value, or None when there is none yet (or it cannot be read)."""
     try:
         with entry.open("rb") as fh:
             value = pickle.load(fh)  # our own private cache folder, see the module docstring
-        _IN_PROCESS[kind] = (entry, value)
-        return value
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-        pass
+        return None
+    _IN_PROCESS[kind] = (entry, value)
+    return value
+
+
+@contextmanager
+def _building(folder: Path, kind: str) -> Iterator[None]:
+    """An exclusive lock on ``folder/.kind.lock`` while one process builds; nothing if it cannot
+    be had (a read-only folder, a system without flock): then each process builds its own."""
+    try:
+        import fcntl
+
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fh = (folder / f".{kind}.lock").open("a")
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        with suppress(OSError):
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        yield
+    finally:
+        fh.close()  # closing releases the lock
+
+
+def _build_and_store(kind: str, files: list[Path], entry: Path, folder: Path,
+                     build: Callable[[], T]) -> T:
     value = build()
     try:
         if content_key(kind, files) != entry.stem.split("-", 1)[1]:
