@@ -93,6 +93,7 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
                          line=grid.lines[head], field=missing[0],
                          hint="表头应写明这些列；列名可用的写法见 hazcheck forms show hazard-ledger")
     place = RowPlace(grid.sheet if grid.source == "xlsx" else None, {key: c + 1 for c, key in cols.items()})
+    texts: dict[str, str] = {}
     rows = []
     for r in range(head + 1, len(grid.cells)):
         values = grid.cells[r]
@@ -102,7 +103,9 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
         for c, key in cols.items():
             value = values[c] if c < len(values) else None
             if not is_empty(value):
-                raw[key] = value
+                # one object per distinct text: a ledger repeats its sectors, levels, dates and
+                # descriptions on thousands of rows
+                raw[key] = texts.setdefault(value, value) if isinstance(value, str) else value
         rows.append(LedgerRow(grid.lines[r], raw, place))
     return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows),
                   columns=tuple(cols.values()))
