@@ -160,3 +160,8 @@ def test_criteria_facts_for_a_sector_and_show_an_item() -> None:
     proc = run("criteria", "show", "gongmao-2023", "第四条第(二)项")
     assert proc.returncode == 0 and "炉下渣坑" in proc.stdout and "已核实" in proc.stdout
     assert "gongmao-2023" in one_error_line(run("criteria", "show", "gongmao-2099"))
+
+
+def test_unknown_sector_on_the_command_line_does_not_blame_the_facts() -> None:
+    line = one_error_line(run("classify", "--sector", "不存在", "-F", "积水=是"))
+    assert "[--sector/行业]" in line and "不存在" in line and "--fact" not in line

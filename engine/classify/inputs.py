@@ -101,6 +101,8 @@ def finding_input(cs: CriteriaSet, raw: RawFinding, *, default_day: date, file: 
         written, facts = sector_facts(cs, sector or raw.sector, day, facts, enterprise=raw.enterprise,
                                       text=raw.text)
     except UnknownSector as exc:
-        raise InputError(f"{raw.label}：{exc}", file=file, field="--sector/行业", hint=exc.hint) from exc
+        # which finding of a file; on the command line the field (--sector) says it already
+        where = f"{raw.label}：" if file is not None else ""
+        raise InputError(f"{where}{exc}", file=file, field="--sector/行业", hint=exc.hint) from exc
     given_as = "隐患文件" if file is not None else "--fact"
     return FindingInput(facts, day, written, raw.text, raw.label, given_as=given_as)
