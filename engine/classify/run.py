@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, stated_truth, truth
 from engine.classify.facts import show_value
-from engine.classify.select import Selection, select_standards
+from engine.classify.select import EditionsInForce, Selection, select_standards
 from engine.classify.text import NearWords, Ranked, rank, words_in
 from engine.classify.text import normalise as normalise_text
 from engine.classify.verdict import Evidence, decide
@@ -102,7 +102,7 @@ class Classifier:
         self._by_key: dict[str, tuple[dict[str, list[int]], dict[int, int]]] = {}
         self._near: dict[str, NearWords] = {}
         self._readings: dict[tuple[str, frozenset[str]], TextReading] = {}
-        self._editions: dict[date, tuple[str, ...]] = {}
+        self._editions = EditionsInForce(cs)
         self._selections: dict[tuple[str | None, tuple[str, ...]], Selection] = {}
 
     # ------------------------------------------------------------------ inputs
@@ -297,10 +297,7 @@ class Classifier:
         """``select_standards``, once per sector and set of editions in force: the date matters
         only through the editions, and through the notes that name it, which are made with a
         placeholder and filled in per day."""
-        if on not in self._editions:
-            self._editions[on] = tuple(sid for sid, ls in self.cs.standards.items()
-                                       if ls.standard.in_force_on(on))
-        key = (sector, self._editions[on])
+        key = (sector, self._editions(on))
         template = self._selections.get(key)
         if template is None:
             template = select_standards(self.cs, sector, on, day_label=_DAY)

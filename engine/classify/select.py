@@ -101,6 +101,22 @@ def not_applied(cs: CriteriaSet, ls: LoadedStandard, fact_name: str) -> str | No
     return f"{spans}（{'、'.join(dict.fromkeys(gated.values()))}）"
 
 
+class EditionsInForce:
+    """The ids of the editions in force on a day, remembered per day: what a finding's date
+    changes about its judgement (a ledger has three years of days and a few dozen switches)."""
+
+    def __init__(self, cs: CriteriaSet) -> None:
+        self._cs = cs
+        self._days: dict[date, tuple[str, ...]] = {}
+
+    def __call__(self, on: date) -> tuple[str, ...]:
+        ids = self._days.get(on)
+        if ids is None:
+            ids = self._days[on] = tuple(sid for sid, ls in self._cs.standards.items()
+                                         if ls.standard.in_force_on(on))
+        return ids
+
+
 def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterprise: str | None = None,
                      text: str | None = None, words: SectorWords | None = None,
                      day_label: str | None = None) -> Selection:

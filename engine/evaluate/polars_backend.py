@@ -32,18 +32,12 @@ import polars as pl
 from engine.evaluate.source import RuleSource
 from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
+from engine.expr.normalize import referenced_fields
 from engine.facts import Fact
 
 Hit = tuple[int, int]
 EXACT_INT = 2**24  # products of two such integers stay below 2**53: float64 is exact on them
 _DTYPES = {"number": pl.Float64, "text": pl.String, "bool": pl.Boolean}
-
-
-def _fields(expr: Expr) -> list[Field]:
-    if isinstance(expr, (And, Or)):
-        return [f for i in expr.items for f in _fields(i)]
-    assert isinstance(expr, Test)
-    return list(expr.fields())
 
 
 def _fits(kind: str, value: Any) -> bool:
@@ -182,7 +176,7 @@ def _wanted(conditions: list[tuple[int, Expr]]) -> dict[str, str | None]:
     """Each field the conditions read, with its declared type (None: read as two types)."""
     wanted: dict[str, str | None] = {}
     for _, condition in conditions:
-        for f in _fields(condition):
+        for f in referenced_fields(condition):
             wanted[f.key] = f.type if wanted.get(f.key, f.type) == f.type else None
     return wanted
 

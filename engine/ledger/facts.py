@@ -20,7 +20,7 @@ from engine.classify.facts import FactError, parse_pairs, typed_facts
 from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import ClassifiedBatch, Classifier, FindingInput
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
-from engine.classify.select import Selection, select_standards
+from engine.classify.select import EditionsInForce, Selection, select_standards
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
 from engine.facts import Fact
@@ -127,7 +127,7 @@ class _SectorReader:
         self.cs, self.words = classifier.cs, words
         self._answers: dict[tuple[Any, ...], Any] = {}
         self._meanings: dict[str, Any] = {}
-        self._editions: dict[date, tuple[str, ...]] = {}
+        self._in_force = EditionsInForce(classifier.cs)
         self._selections: dict[tuple[Any, ...], Selection] = {}  # the standards per word and editions
 
     def _meaning(self, word: str) -> Any:
@@ -137,12 +137,6 @@ class _SectorReader:
             except UnknownSector as exc:
                 self._meanings[word] = exc
         return self._meanings[word]
-
-    def _in_force(self, on: date) -> tuple[str, ...]:
-        if on not in self._editions:
-            self._editions[on] = tuple(sid for sid, ls in self.cs.standards.items()
-                                       if ls.standard.in_force_on(on))
-        return self._editions[on]
 
     def apply(self, r: _Row, on: date) -> None:
         """Set the row's 行业/细分行业 from its written word, or say why not.
@@ -241,15 +235,11 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     repeats = _duplicates(rows)
     plan = RowFactPlan(form)
     facts = []
-    words_of: dict[int, str] = {}  # per distinct classification: the words behind its items
     results = [batch.results[w] for w in batch.which]
     for i, (r, result) in enumerate(zip(rows, results, strict=True)):
-        if batch.which[i] not in words_of:
-            words_of[batch.which[i]] = _words(result)
         first = repeats.get(i)
         context = RowContext(
             line=r.row.line, values=r.values, result=result, reasons=batch.reasons(i),
-            words=words_of[batch.which[i]],
             repeat_of=(first.row.line, first.values.get("finding_id")) if first is not None else None,
             production=r.production, production_reason=r.production_reason,
             unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of)
@@ -258,26 +248,6 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
         facts.append(Fact("ledger_row", data, data.get("unit"), [r.row.ref],
                           {"facts": facts_cell} if facts_cell is not None else {}))
     return facts, results
-
-
-def _words(result: Classification) -> str:
-    """"（据描述：正压吹送、铝粉）": the description's words behind the items that hold; "" if none.
-
-    Taken from the facts read from the description that a matched item's conditions read,
-    else from the words the item itself lists. Blank rather than absent, so a message
-    template can always carry it.
-    """
-    conditions = [c.condition for m in result.matches for c in m.conditions]
-    words: list[str] = []
-    for src in getattr(result, "sources", ()):
-        if src.source == "描述" and src.used and src.words and any(src.name in c for c in conditions):
-            words.extend(w for w in re.split(r"[、，,]", src.words) if w and w not in words)
-    if not words:
-        for m in result.matches:
-            words.extend(str(w) for w in m.words if str(w) not in words)
-    # a word inside a longer one says nothing more (未取得特种作业 in 未取得特种作业操作证)
-    words = [w for w in words if not any(w != other and w in other for other in words)]
-    return f"（据描述：{'、'.join(words)}）" if words else ""
 
 
 def ledger_unit_facts(row_facts: Sequence[Fact], counts: Sequence[CompiledCount],

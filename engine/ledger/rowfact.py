@@ -10,6 +10,7 @@ declared, in their order; blank (None) fields are left out, as the rules expect.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -32,7 +33,6 @@ class RowContext:
     values: Mapping[str, Any]  # typed column values by field key
     result: Classification
     reasons: tuple[str, ...]  # the classification's reasons, this row's date notes included
-    words: str  # the description's words behind the matched items
     repeat_of: tuple[int, str | None] | None  # (line, 编号) of the first row it repeats
     production: bool | None
     production_reason: str
@@ -67,6 +67,27 @@ def _blank(c: RowContext, f: RowFactField) -> list[str]:
     return [name for key, name in zip(f.of, shown, strict=True) if c.values.get(key) in (None, "")]
 
 
+def _words(result: Classification) -> str:
+    """"（据描述：正压吹送、铝粉）": the description's words behind the items that hold; "" if none.
+
+    Taken from the facts read from the description that a matched item's conditions read,
+    else from the words the item itself lists. Blank rather than absent, so a message
+    template can always carry it.
+    """
+    conditions = [c.condition for m in result.matches for c in m.conditions]
+    words: list[str] = []
+    for src in getattr(result, "sources", ()):
+        if src.source == "描述" and src.used and src.words and any(src.name in c for c in conditions):
+            words.extend(w for w in re.split(r"[、，,]", src.words) if w and w not in words)
+    if not words:
+        for m in result.matches:
+            words.extend(str(w) for w in m.words if str(w) not in words)
+    # a word inside a longer one says nothing more (未取得特种作业 in 未取得特种作业操作证)
+    words = [w for w in words if not any(w != other and w in other for other in words)]
+    return f"（据描述：{'、'.join(words)}）" if words else ""
+
+
+
 _COMPUTE: dict[str, Callable[[RowContext, RowFactField], Any]] = {
     "unit_name": lambda c, f: clean_unit_name(c.values.get("unit")) or None,
     "finding_id": lambda c, f: str(c.values.get("finding_id") or f"第{c.line}行"),
@@ -75,7 +96,7 @@ _COMPUTE: dict[str, Callable[[RowContext, RowFactField], Any]] = {
     "verdict": lambda c, f: c.result.verdict,
     "matches_item": lambda c, f: bool(c.result.matches),
     "matched_refs": lambda c, f: "；".join(f"{m.number}{m.ref}" for m in c.result.matches) or None,
-    "matched_words": lambda c, f: c.words,
+    "matched_words": lambda c, f: _words(c.result),
     "verdict_reason": _reason,
     "counted_major": _counted,
     "duplicate": lambda c, f: c.repeat_of is not None,
@@ -113,15 +134,15 @@ class RowFactPlan:
         self.fields = form.row_fact
         self.conditions: dict[str, Expr] = row_fact_conditions(form.row_fact)
         self._keys = {n: rf.key for rf in form.row_fact for n in (rf.key, rf.name)}
-        self._shared: dict[int, list[Any]] = {}  # id(classification) -> its per-classification values
-        self._shared_of: dict[int, Classification] = {}  # keeps each object alive while its id is a key
+        # id(classification) -> (the classification, held so its id is not reused; its values)
+        self._shared: dict[int, tuple[Classification, list[Any]]] = {}
 
     def build(self, c: RowContext) -> dict[str, Any]:
-        shared = self._shared.get(id(c.result))
-        if shared is None or self._shared_of[id(c.result)] is not c.result:
-            shared = [_COMPUTE[rf.compute](c, rf) for rf in self.fields if rf.compute in _PER_CLASSIFICATION]
-            self._shared[id(c.result)], self._shared_of[id(c.result)] = shared, c.result
-        taken = iter(shared)
+        held = self._shared.get(id(c.result))
+        if held is None or held[0] is not c.result:
+            values = [_COMPUTE[rf.compute](c, rf) for rf in self.fields if rf.compute in _PER_CLASSIFICATION]
+            held = self._shared[id(c.result)] = (c.result, values)
+        taken = iter(held[1])
         data: dict[str, Any] = {}
         for rf in self.fields:
             if rf.column is not None:
