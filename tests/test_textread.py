@@ -294,3 +294,31 @@ def test_a_failure_said_of_a_device_s_fitting_is_not_the_device_s() -> None:
     key = cs.vocabulary.get("可燃有毒气体检测报警有效").key
     assert key not in reader.read("有一个探测器防雨罩脱落", [key]).facts
     assert reader.read("有一个可燃气体探测器损坏", [key]).facts.get(key) is False
+
+
+def test_a_negation_closing_the_clause_after_a_name_denies_it() -> None:
+    """"连墙件压根没有", "连墙件一道都没装": nothing but fillers and a negation after the name
+    (denial_fillers in reading.yaml) read 否; "连墙件没有缺失" says something else of them."""
+    from engine.load.criteria import load_criteria
+    from engine.textread.reader import TextReader
+
+    cs = load_criteria()
+    reader = TextReader(cs.vocabulary, cs.reading)
+    key = cs.vocabulary.get("脚手架已设置连墙件").key
+    assert reader.read("十八层这一圈连墙件压根没有，还在干活", [key]).facts.get(key) is False
+    assert reader.read("脚手架连墙件一道都没装", [key]).facts.get(key) is False
+    assert reader.read("脚手架连墙件没有缺失", [key]).facts.get(key) is not False
+
+
+def test_a_name_without_a_state_is_plain() -> None:
+    """A name with no word of state in or beside it is read, and marked plain (a bare name)."""
+    from engine.load.criteria import load_criteria
+    from engine.textread.reader import TextReader
+
+    cs = load_criteria()
+    reader = TextReader(cs.vocabulary, cs.reading)
+    key = cs.vocabulary.get("脚手架已设置连墙件").key
+    bare = reader.read("拆外墙模板时动了连墙件", [key])
+    assert bare.facts.get(key) is True and key in bare.plain_keys()
+    said = reader.read("连墙件已按规定设置", [key])
+    assert said.facts.get(key) is True and key not in said.plain_keys()

@@ -76,17 +76,46 @@ def stated_truth(expr: Expr, facts: Mapping[str, Any], context: Collection[str])
     qualifier nobody stated: "厂站封闭房间或浓度达20%"), and so does a touched branch that is
     itself unknown.
     """
+    return _stated(expr, facts, context, anchored=False)
+
+
+def _stated(expr: Expr, facts: Mapping[str, Any], context: Collection[str], anchored: bool) -> Truth:
+    """``stated_truth``; ``anchored``: a deficiency beside this part already holds on a stated fact.
+
+    "没有装固定式可燃气体报警器" states the missing detector; the item's scope beside it (a closed
+    room, or a zone where gas may reach 20 %) is then a qualifier the text left unsaid, not
+    another situation: it stays unknown, and the item open. Only a
+    condition that something is absent or failed anchors; a subject does not.
+    """
     if isinstance(expr, Test):
         return truth(expr, facts)
     assert isinstance(expr, (And, Or))
-    values = [stated_truth(i, facts, context) for i in expr.items]
-    if isinstance(expr, Or) and any(v is False and _touched(i, facts, context)
-                                    for v, i in zip(values, expr.items, strict=True)):
+    if isinstance(expr, And) and not anchored:
+        anchored = any(_deficiency(i) and truth(i, facts) is True and _touched(i, facts, context)
+                       for i in expr.items)
+    values = [_stated(i, facts, context, anchored) for i in expr.items]
+    if not anchored and isinstance(expr, Or) and any(v is False and _touched(i, facts, context)
+                                                     for v, i in zip(values, expr.items, strict=True)):
         # the text spoke of one of these situations and it does not hold: the others, which
         # it does not touch at all, are not what it is about
         values = [False if v is None and not _touched(i, facts, context) else v
                   for v, i in zip(values, expr.items, strict=True)]
     return _combine(expr, values)
+
+
+def failing_keys(expr: Expr, facts: Mapping[str, Any]) -> set[str]:
+    """The fields of the elementary conditions of ``expr`` that are false on ``facts``."""
+    if isinstance(expr, (And, Or)):
+        return set().union(*(failing_keys(i, facts) for i in expr.items))
+    assert isinstance(expr, Test)
+    return {expr.field.key} if truth(expr, facts) is False else set()
+
+
+def _deficiency(expr: Expr) -> bool:
+    """Something stated as absent or failed (``not 报警器有效``): not a subject or a place
+    (施工对象 = 吊篮, 有限空间作业 = 是), which says what the text is about, not what is wrong."""
+    return (isinstance(expr, Test) and expr.field.type == "bool" and expr.op == "=="
+            and isinstance(expr.rhs, Const) and expr.rhs.value is False)
 
 
 def _touched(expr: Expr, facts: Mapping[str, Any], context: Collection[str]) -> bool:

@@ -20,7 +20,16 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from engine.classify.explain import Describer, closeness, held_keys, live_keys, ruled_out, stated_truth, truth
+from engine.classify.explain import (
+    Describer,
+    closeness,
+    failing_keys,
+    held_keys,
+    live_keys,
+    ruled_out,
+    stated_truth,
+    truth,
+)
 from engine.classify.facts import show_value
 from engine.classify.select import EditionsInForce, Selection, select_standards
 from engine.classify.text import NearWords, Ranked, rank, words_in
@@ -63,6 +72,7 @@ class _Facts:
     reading: TextReading | None
     from_text: frozenset[str]  # keys whose value came from the description
     notes: tuple[str, ...]
+    plain: frozenset[str] = frozenset()  # of those, the ones read from a bare name (no state said)
 
 
 @dataclass(frozen=True)
@@ -181,7 +191,7 @@ class Classifier:
             else:
                 notes.append(f"描述中{name}的说法不一致（{'、'.join(words)}），未采用")
         from_text = frozenset(k for k in read if k not in given)
-        return _Facts({**read, **given}, reading, from_text, tuple(notes))
+        return _Facts({**read, **given}, reading, from_text, tuple(notes), reading.plain_keys() & from_text)
 
     @staticmethod
     def _interchangeable(plan: CriteriaPlan, data: Mapping[str, Any], key: str,
@@ -382,6 +392,16 @@ class Classifier:
                 for it in touched:
                     if truths[id(it)] is None and stated_truth(it.condition, data, self._context) is False:
                         truths[id(it)] = False
+                if facts.plain:
+                    # an item that fails only on a bare name ("自救器", "监护人") is not shown to be
+                    # in order: mentioning a thing does not say it is there and fit
+                    for it in touched:
+                        if truths[id(it)] is not False:
+                            continue
+                        named = failing_keys(it.condition, data) & facts.plain
+                        bare = {k: v for k, v in data.items() if k not in named}
+                        if named and stated_truth(it.condition, bare, self._context) is None:
+                            truths[id(it)] = None
             # an item is open when a branch that could still hold reads a given fact, or a fact
             # read from the description that the item's own words show the text is about
             worded = by_item.keys()

@@ -76,9 +76,14 @@ class ReadingRules(_Strict):
     device_heads: tuple[str, ...] = ()
     # parts and fittings of a device (防雨罩, 标签): a failure said of them is not the device's
     accessories: tuple[str, ...] = ()
+    # words between a phrase and a negation that ends its clause (连墙件压根没有, 报警器一个都没装)
+    denial_fillers: tuple[str, ...] = ()
+    # words inside a phrase that make it say a state, beyond the cue lists above (已, 齐全, 单独)
+    plain_cues: tuple[str, ...] = ()
 
     @field_validator("negation", "not_negating", "negation_stops", "establish", "lapsed", "failure",
-                     "working", "transitions", "device_heads", "accessories")
+                     "working", "transitions", "device_heads", "accessories", "denial_fillers",
+                     "plain_cues")
     @classmethod
     def _clean(cls, v: tuple[str, ...]) -> tuple[str, ...]:
         return distinct_nonblank(v, "词表")

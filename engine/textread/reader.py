@@ -66,7 +66,10 @@ class Evidence:
     words: str  # the clause words that stated it, e.g. "未设置泄爆装置"
     start: int  # offsets in the normalised text
     end: int
-    plain: bool = False  # a measure merely named (no cue): in place unless the text says otherwise
+    # named with no word saying its state (no negation, no 已/设有/损坏… in or beside the phrase):
+    # a measure so named is in place unless the text says otherwise, but a bare name is never
+    # what shows an item's deficiency absent (see Classifier: it cannot make a finding 一般)
+    plain: bool = False
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,11 @@ class TextReading:
     conflicts: dict[str, tuple[str, ...]]  # fact key -> the words that disagree
     conflict_values: dict[str, tuple[Any, ...]] = field(default_factory=dict)  # fact key -> the values
     named: frozenset[str] = frozenset()  # facts whose words occur, stated or not (a device without its state)
+
+    def plain_keys(self) -> frozenset[str]:
+        """Facts read only from bare names: every word giving the value read is ``plain``."""
+        return frozenset(k for k, v in self.facts.items()
+                         if all(e.plain for e in self.evidence if e.key == k and e.value == v))
 
     def words_for(self, key: str, value: Any = None) -> str:
         """The words that stated ``key`` (only those giving ``value``, when one is named)."""
@@ -148,6 +156,24 @@ class TextReader:
         negating = {c for c, ws in rules.equivalents.items() if set(ws) & set(rules.negation)}
         own = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
         self._own_negation = tuple(sorted(own, key=len, reverse=True))
+        self._denied = self._denied_rx(negating)
+        self._cues = tuple({*self._negation, *self._failure, *self._working, *self._lapsed,
+                            *self._not_negating, *(normalise(w) for w in rules.establish),
+                            *(normalise(w) for w in rules.plain_cues),
+                            *(w for w, c in self._class_of.items() if c == "设置" and len(w) > 1)})
+
+    def _denied_rx(self, negating: set[str]) -> re.Pattern[str] | None:
+        """What closes a clause after a phrase to say the thing is not there: "连墙件压根没有",
+        "报警器都没装": fillers (``denial_fillers``), a negation, perhaps a set-up verb, nothing more."""
+        if not self.rules.denial_fillers:
+            return None
+        words = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
+        verbs = {normalise(w) for w in self.rules.establish} | {
+            w for w, c in self._class_of.items() if c == "设置"}
+        fillers = _alternatives(normalise(w) for w in self.rules.denial_fillers)
+        done = _alternatives(self._fillers) or "(?!)"
+        return re.compile(rf"(?:{fillers})*(?:{_alternatives(words)})(?:{done})?"
+                          rf"(?:(?:{_alternatives(verbs)})(?:{done})?)?$")
 
     # ------------------------------------------------------------------ compile
 
@@ -456,8 +482,12 @@ class TextReader:
             return Evidence(p.key, p.value, norm[start:end], start, end)
         polarity: bool = p.value
         first, last = start, end
+        denied = None if neg is not None or not p.value or self._denied is None else \
+            self._denied.match(norm, self._list_end(norm, end, spans), hi)
         if neg is not None:
             polarity, first = not polarity, neg
+        elif denied is not None:
+            polarity, last = False, denied.end()  # "连墙件压根没有": the clause ends saying it is not there
         elif (fact.device or fact.measure) and p.value:
             # a device's name alone says nothing: the clause must say it fails or works;
             # a measure (预案, 演练, 作业票) fails, or was not done (未按计划开展)
@@ -477,7 +507,8 @@ class TextReader:
                 polarity, last = False, undone.end()
             elif not fact.device:
                 # a measure named plainly is a measure in place, unless the text says otherwise of it
-                return Evidence(p.key, True, norm[first:last], first, last, plain=True)
+                return Evidence(p.key, True, norm[first:last], first, last,
+                                plain=not self._cued(self._around(norm, lo, hi, start, end)))
             else:
                 before = self._before(norm, lo, start, self._working, gap)
                 if before is None:
@@ -489,7 +520,21 @@ class TextReader:
                     first = before
                 if after is not None:
                     last = _word_end(norm, after, self._working)
-        return Evidence(p.key, polarity, norm[first:last], first, last)
+        # a 否 phrase is a statement ("水性漆", "湿式除尘"), unless it is only the name of the thing
+        # the fact is about ("喷淋" for 应设未设自动喷水灭火系统)
+        plain = (neg is None and denied is None and not fact.device
+                 and (p.value or p.text in normalise(fact.name))
+                 and not self._cued(self._around(norm, lo, hi, start, end)))
+        return Evidence(p.key, polarity, norm[first:last], first, last, plain=plain)
+
+    def _around(self, norm: str, lo: int, hi: int, start: int, end: int) -> str:
+        """The phrase with the words just before and after it in its clause."""
+        return norm[max(lo, start - self.rules.negation_gap):min(hi, end + self.rules.after_gap)]
+
+    def _cued(self, words: str) -> bool:
+        """The phrase and the words around it in its clause say a state (已委托第三方监测, 监测装置齐全,
+        设在单独作业间, 自救器不足), not only a name."""
+        return any(w in words for w in self._cues)
 
     def _number_rx(self, fact: Fact) -> re.Pattern[str]:
         if fact.key not in self._numbers:

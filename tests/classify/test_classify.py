@@ -223,6 +223,37 @@ def test_a_stated_situation_that_fails_drops_the_unstated_ones(reading: Criteria
     assert stated_truth(expr, {"water": True, "place": "渣坑"}, context) is True
 
 
+def test_a_stated_absence_keeps_its_unstated_qualifiers_open(reading: CriteriaSet) -> None:
+    """"没有装固定式报警器" beside a scope the text leaves unsaid (a closed room, or a zone where
+    gas may reach 20 %): the scope is a qualifier, not another situation, so the item stays open.
+    A subject that holds (场所 == '渣坑') does not anchor: its other situations still drop."""
+    from engine.classify.explain import stated_truth
+
+    expr = reading.compile("((场所 == '事故坑' and 压力 < 30) or 积水) and not 安全出口锁闭")
+    context = {"sector", "in_production"}
+    stated = {"place": "渣坑", "exits_locked": False}
+    assert stated_truth(expr, stated, context) is None  # the absence holds: 积水 is left unsaid
+    subject = reading.compile("场所 == '渣坑' and ((积水 and 压力 < 30) or 安全出口锁闭)")
+    assert stated_truth(subject, {"place": "渣坑", "water": False}, context) is False
+
+
+def test_a_bare_name_never_shows_an_item_in_order() -> None:
+    """"监护人在五十米外工棚里": the word 监护人 reads 专人监护 = 是 from the name alone; that
+    cannot make the finding 一般. "设专人监护" states it, and the near miss stands."""
+    from engine.load.criteria import load_criteria
+
+    cs = load_criteria()
+    clf = Classifier(cs, get_backend("python"))
+
+    def judge(text: str) -> Any:
+        return clf.classify(FindingInput({}, date(2025, 6, 1), "房屋市政工程", text))
+
+    bare = judge("污水检查井里两人清淤，监护人在五十米外的工棚里")
+    assert bare.verdict != "一般"
+    stated = judge("进入污水池作业前已办理审批，先通风再检测，设专人监护")
+    assert stated.verdict == "一般"
+
+
 def test_repeated_findings_are_evaluated_once_and_keep_their_own_dates(mini: CriteriaSet) -> None:
     from engine.evaluate.python_backend import PythonBackend
 
