@@ -8,8 +8,9 @@ and asserted as a derived fact of its own kind (see engine/model/factkinds.py).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from engine.model.forms import Form, Indicator
 from engine.model.records import Cell, CellRef, Row, Submission
@@ -25,6 +26,47 @@ class Fact:
     # the indicators the fact is about, when its fields cannot say it one per field (a relation
     # of several parts to a whole): a tuple, never a string to split again
     subject: tuple[str, ...] | None = None
+
+
+class FactTable(Sequence[Fact]):
+    """Many facts of one kind held as columns, each Fact made only when asked for.
+
+    A city's ledger has a million ``ledger_row`` facts of thirty-odd fields; as dicts they cost
+    more memory than the ledger itself, and the columnar backend would only take them apart
+    again. Here each field is one list (None: absent), the columnar backend reads the lists
+    as they are, and the other backends, the findings and the tests index the table like the
+    list of facts it stands for: ``table[i]`` equals the Fact the per-row path builds.
+    """
+
+    def __init__(self, kind: str, keys: Sequence[str], columns: Mapping[str, Sequence[Any]],
+                 cells: Callable[[int], tuple[list[CellRef], dict[str, CellRef]]], size: int) -> None:
+        self.kind, self.keys, self.columns, self._cells, self._size = kind, tuple(keys), columns, cells, size
+        if any(len(columns[k]) != size for k in self.keys):
+            raise ValueError("每列的行数应相同")
+
+    def __len__(self) -> int:
+        return self._size
+
+    def data(self, i: int) -> dict[str, Any]:
+        cols = self.columns
+        return {k: v for k in self.keys if (v := cols[k][i]) is not None}
+
+    @overload
+    def __getitem__(self, i: int) -> Fact: ...
+
+    @overload
+    def __getitem__(self, i: slice) -> list[Fact]: ...
+
+    def __getitem__(self, i: int | slice) -> Fact | list[Fact]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(self._size))]
+        if i < 0:
+            i += self._size
+        if not 0 <= i < self._size:
+            raise IndexError(i)
+        data = self.data(i)
+        cells, field_cells = self._cells(i)
+        return Fact(self.kind, data, data.get("unit"), cells, field_cells)
 
 
 def _clean(data: dict[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def _built(catalog, criteria) -> list:
     rows, _ = ledger_row_facts(read_ledger(LEDGER / "ledger.csv", form), form,
                                Classifier(criteria, get_backend("python")), date(2024, 3, 31))
     ret = read_submission(LEDGER / "return.csv", catalog.forms, form_id=form.reconcile.form)
-    return facts + rows + ledger_unit_facts(rows, catalog.counts(form.id), ret)
+    return facts + list(rows) + ledger_unit_facts(rows, catalog.counts(form.id), ret)
 
 
 def test_fields_built_are_declared_with_their_types(catalog, criteria) -> None:

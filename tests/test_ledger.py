@@ -330,3 +330,21 @@ def test_a_ledger_id_with_a_plus_sign_stays_one_id(tmp_path: Path, catalog: Cata
                              as_of=date(2024, 3, 1), backend="python")
     five = next(f for f in result.findings if f.rule == "ledger-five-in-place-missing")
     assert five.fields == ("A+2",)
+
+
+def test_a_ledger_result_builds_its_findings_and_rows_the_same_each_time_they_are_read() -> None:
+    """Findings and row verdicts are sequences built on reading (engine/ledger/results.py):
+    indexing, iterating twice and slicing give equal objects, in report order."""
+    from engine.jobs import audit_file
+    from engine.paths import bundled
+
+    result = audit_file(bundled("cases") / "hazard-ledger" / "township-2024-office" / "ledger.csv",
+                        as_of="2024-09-30", backend="python").result
+    first, again = list(result.findings), list(result.findings)
+    assert first == again == result.findings and len(first) == len(result.findings) > 3
+    assert [result.findings[n] for n in range(len(first))] == first
+    assert result.findings[-1] == first[-1] and result.findings[1:3] == first[1:3]
+    assert list(result.rows) == [result.rows[n] for n in range(len(result.rows))]
+    counts = result.summary.counts
+    assert counts == {s: sum(1 for f in first if f.severity == s) for s in counts}
+    assert [r.line for r in result.rows] == sorted(r.line for r in result.rows)

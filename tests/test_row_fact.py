@@ -22,6 +22,23 @@ LEDGERS = ["district-2024-q1/ledger.csv", "township-2024-office/ledger.csv", "co
 
 
 @pytest.mark.parametrize("name", LEDGERS)
+def test_the_columns_are_the_facts_built_row_by_row(name: str, catalog, criteria) -> None:
+    """The joined path's FactTable equals, fact for fact, the dicts the per-row reference builds."""
+    from engine.facts import FactTable
+
+    form = catalog.ledger("hazard-ledger")
+    ledger = read_ledger(bundled("cases") / "hazard-ledger" / name, form)
+    table, _ = ledger_row_facts(ledger, form, Classifier(criteria, get_backend("python")), date(2024, 9, 30))
+    rows, _ = ledger_row_facts(ledger, form, Classifier(criteria, get_backend("python")), date(2024, 9, 30),
+                               per_row=True)
+    assert isinstance(table, FactTable) and not isinstance(rows, FactTable)
+    assert len(table) == len(rows) == len(ledger.rows)
+    for built, reference in zip(table, rows, strict=True):
+        assert built == reference
+        assert list(built.data) == list(reference.data)  # same fields, same order
+
+
+@pytest.mark.parametrize("name", LEDGERS)
 def test_fields_built_are_the_fields_declared(name: str, catalog, criteria) -> None:
     form = catalog.ledger("hazard-ledger")
     declared = [rf.key for rf in form.row_fact]

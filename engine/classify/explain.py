@@ -10,7 +10,7 @@ traces do. This runs only on the few items shown to the user, after the backend 
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +18,7 @@ from engine.classify.facts import show_value
 from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
 from engine.expr.normalize import referenced_fields
+from engine.expr.predicate import compile_predicate
 from engine.model.classification import ConditionState
 from engine.model.criteria import Vocabulary
 
@@ -36,7 +37,22 @@ class OneOf:
 Leaf = Test | OneOf
 
 
+_ONE_OF: dict[int, tuple[Expr, OneOf | None]] = {}  # id -> (the expression, held so its id is not reused)
+
+
 def _one_of(expr: Expr) -> OneOf | None:
+    """``expr`` as one field's list of options, if it is one (remembered per expression)."""
+    known = _ONE_OF.get(id(expr))
+    if known is not None and known[0] is expr:
+        return known[1]
+    if len(_ONE_OF) > 200_000:
+        _ONE_OF.clear()
+    answer = _one_of_uncached(expr)
+    _ONE_OF[id(expr)] = (expr, answer)
+    return answer
+
+
+def _one_of_uncached(expr: Expr) -> OneOf | None:
     if isinstance(expr, Or) and expr.items and all(
             isinstance(t, Test) and t.op == "==" and isinstance(t.rhs, Const) for t in expr.items):
         fields = {t.field for t in expr.items}  # type: ignore[union-attr]
@@ -58,13 +74,54 @@ def _combine(expr: And | Or, values: list[Truth]) -> Truth:
 
 
 def truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
-    """Kleene truth of a normalized condition: None when unrecorded facts leave it open."""
+    """Kleene truth of a normalized condition: None when unrecorded facts leave it open.
+
+    Each expression is compiled once into closures (``_compiled_truth``): explaining a city's
+    ledger asks this of the same few hundred conditions millions of times.
+    """
+    known = _TRUTH.get(id(expr))
+    if known is None or known[0] is not expr:
+        if len(_TRUTH) > 200_000:
+            _TRUTH.clear()
+        known = _TRUTH[id(expr)] = (expr, _compiled_truth(expr))
+    return known[1](facts)
+
+
+_TRUTH: dict[int, tuple[Expr, Callable[[Mapping[str, Any]], Truth]]] = {}
+
+
+def reference_truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
+    """``truth`` as written down: the definition the compiled form must equal (tests)."""
     if isinstance(expr, (And, Or)):
-        return _combine(expr, [truth(i, facts) for i in expr.items])
+        return _combine(expr, [reference_truth(i, facts) for i in expr.items])
     assert isinstance(expr, Test)
     if any(facts.get(f.key) is None for f in expr.fields()):
         return None
     return holds(expr, facts)
+
+
+def _compiled_truth(expr: Expr) -> Callable[[Mapping[str, Any]], Truth]:
+    if isinstance(expr, (And, Or)):
+        parts = tuple(_compiled_truth(i) for i in expr.items)
+        decisive = isinstance(expr, Or)  # one True decides an or, one False an and
+
+        def combined(facts: Mapping[str, Any]) -> Truth:
+            values = [p(facts) for p in parts]  # every part, as the definition does
+            if decisive in values:
+                return decisive
+            return None if None in values else not decisive
+
+        return combined
+    assert isinstance(expr, Test)
+    keys, test = tuple(f.key for f in expr.fields()), compile_predicate(expr)
+
+    def leaf(facts: Mapping[str, Any]) -> Truth:
+        for k in keys:
+            if facts.get(k) is None:
+                return None
+        return test(facts)
+
+    return leaf
 
 
 def stated_truth(expr: Expr, facts: Mapping[str, Any], context: Collection[str]) -> Truth:

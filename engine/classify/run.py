@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 
 from engine.classify.explain import (
     Describer,
@@ -32,7 +32,7 @@ from engine.classify.explain import (
 )
 from engine.classify.facts import show_value
 from engine.classify.select import EditionsInForce, Selection, select_standards
-from engine.classify.text import NearWords, Ranked, rank, words_in
+from engine.classify.text import NearWords, Ranked, mentioned, rank
 from engine.classify.text import normalise as normalise_text
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
@@ -73,6 +73,33 @@ class _Facts:
     from_text: frozenset[str]  # keys whose value came from the description
     notes: tuple[str, ...]
     plain: frozenset[str] = frozenset()  # of those, the ones read from a bare name (no state said)
+
+
+@dataclass(frozen=True)
+class Group:
+    """The distinct findings judged by one set of standards: the unit of work, here or in a helper."""
+
+    sector: str | None
+    ids: tuple[str, ...]
+    skip: bool  # leave out the sector-gated articles (工贸 with no sector read)
+    findings: tuple[FindingInput, ...]  # the first finding of each distinct content
+    selections: tuple[Selection, ...]  # the standards each was selected with (its date's notes)
+
+
+class GroupHelpers(Protocol):
+    """Other processes that classify some groups while this one does the rest."""
+
+    def start(self, groups: Sequence[Group]) -> set[int]:
+        """Send some groups away; returns their indexes (possibly none)."""
+        ...
+
+    def collect(self) -> dict[int, list[Classification]]:
+        """The groups sent away, classified (raises what a helper raised)."""
+        ...
+
+    def close(self) -> None:
+        """Stop the helpers, whether or not their groups were collected."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -154,9 +181,9 @@ class Classifier:
         if own is None:
             own = frozenset(f.key for it in plan.items if it.standard_id not in deferred for f in it.fields)
             self._own_keys[(plan.digest, tuple(sorted(deferred)))] = own
-        norm = normalise_text(text)
-        worded = {f.key for it in plan.items if it.standard_id in deferred
-                  and words_in(norm, it.item.mentions, normalised=True) for f in it.fields}
+        items = plan.items
+        worded = {f.key for n in mentioned(items, normalise_text(text))
+                  if items[n].standard_id in deferred for f in items[n].fields}
         return own | worded
 
     def _facts(self, finding: FindingInput, sector: str | None, plan: CriteriaPlan,
@@ -216,7 +243,8 @@ class Classifier:
         return [batch.of(i, findings[i].on) for i in range(len(findings))]
 
     def classify_distinct(self, findings: Sequence[FindingInput],
-                          progress: Callable[[int, int], None] | None = None) -> ClassifiedBatch:
+                          progress: Callable[[int, int], None] | None = None,
+                          helpers: GroupHelpers | None = None) -> ClassifiedBatch:
         """Every finding classified, each distinct one once; every finding is evaluated or we stop.
 
         A classification depends only on the standards in play and on the finding's content
@@ -226,6 +254,10 @@ class Classifier:
         name it, differ from row to row: the batch keeps the distinct results and, per
         finding, which one is its and its notes, so a million rows need not hold a million
         copies. ``progress(done, total)`` is told after each set of standards is done.
+
+        ``helpers`` (engine/classify/helpers.py) may take a share of the sets of standards to
+        other processes: each set is classified by ``classify_group`` wherever it runs, so
+        the batch is the same either way.
         """
         selections: dict[tuple[str | None, date], Selection] = {}
         groups: dict[tuple[str | None, tuple[str, ...], bool], dict[tuple[Any, ...], list[int]]] = {}
@@ -239,47 +271,72 @@ class Classifier:
             skip = selection.skip_sector_gated and not recorded
             content = (tuple(sorted(f.facts.items())), f.text, f.given_as)
             groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
+        work = [Group(sector, ids, skip, tuple(findings[m[0]] for m in by_content.values()),
+                      tuple(selections[(sector, findings[m[0]].on)] for m in by_content.values()))
+                for (sector, ids, skip), by_content in groups.items()]
+        sizes = [sum(len(m) for m in by_content.values()) for by_content in groups.values()]
+        classified: dict[int, list[Classification]] = {}
+        try:
+            away = helpers.start(work) if helpers is not None else set()
+            done = 0
+            for g, group in enumerate(work):
+                if g in away:
+                    continue
+                classified[g] = self.classify_group(group)
+                done += sizes[g]
+                if progress is not None:
+                    progress(done, len(findings))
+            if away:
+                classified.update(helpers.collect())  # type: ignore[union-attr]
+                if progress is not None:
+                    progress(len(findings), len(findings))
+        finally:
+            if helpers is not None:
+                helpers.close()
         results: list[Classification] = []
         which: list[int] = [-1] * len(findings)
         notes: list[tuple[str, ...]] = [()] * len(findings)
-        done = 0
-        for (sector, ids, skip), by_content in groups.items():
-            plan = self.plan(ids, skip)
-            firsts = [members[0] for members in by_content.values()]
-            first_selection = [selections[(sector, findings[i].on)] for i in firsts]
-            failures: dict[int, Exception] = {}
-            read = [self._read_or_fail(findings[i], sector, plan, sel, failures, j)
-                    for j, (i, sel) in enumerate(zip(firsts, first_selection, strict=True))]
-            facts = [Fact(FINDING_KIND, r.data) for r in read]
-            hits, evaluated = self.backend.evaluate(plan, facts)
-            if evaluated != len(facts):
+        for g, ((sector, _, skip), by_content) in enumerate(groups.items()):
+            if len(classified.get(g, ())) != len(by_content):
                 raise EvaluationError(
-                    f"判定：送入 {len(facts)} 条隐患，只评估了 {evaluated} 条，结果不完整，已停止")
-            held: dict[int, list[int]] = {}
-            for item_index, fact_index in hits:
-                held.setdefault(fact_index, []).append(item_index)
-            for j, members in enumerate(by_content.values()):
-                matched = [plan.items[k] for k in sorted(held.get(j, []))]
-                finding, selection = findings[firsts[j]], first_selection[j]
-                try:
-                    if j in failures:
-                        raise failures[j]
-                    results.append(self._verdict(finding, sector, selection, plan, read[j], matched))
-                except EvaluationError:
-                    raise
-                except Exception as exc:  # one finding's explanation must not sink a whole ledger
-                    results.append(self._failed(finding, sector, selection, exc))
+                    f"判定：一组隐患没有全部得到结论（{len(by_content)} 条），结果不完整，已停止")
+            for result, members in zip(classified[g], by_content.values(), strict=True):
+                results.append(result)
                 for i in members:
                     sel = selections[(sector, findings[i].on)]
                     which[i] = len(results) - 1
                     notes[i] = (*sel.notes, *(sel.skip_notes if skip else ()))
-            done += sum(len(m) for m in by_content.values())
-            if progress is not None:
-                progress(done, len(findings))
         missing = sum(1 for w in which if w < 0)
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")
         return ClassifiedBatch(results, which, notes)
+
+    def classify_group(self, group: Group) -> list[Classification]:
+        """One set of standards' distinct findings, evaluated together: one result each, in order."""
+        plan = self.plan(group.ids, group.skip)
+        failures: dict[int, Exception] = {}
+        read = [self._read_or_fail(f, group.sector, plan, sel, failures, j)
+                for j, (f, sel) in enumerate(zip(group.findings, group.selections, strict=True))]
+        facts = [Fact(FINDING_KIND, r.data) for r in read]
+        hits, evaluated = self.backend.evaluate(plan, facts)
+        if evaluated != len(facts):
+            raise EvaluationError(
+                f"判定：送入 {len(facts)} 条隐患，只评估了 {evaluated} 条，结果不完整，已停止")
+        held: dict[int, list[int]] = {}
+        for item_index, fact_index in hits:
+            held.setdefault(fact_index, []).append(item_index)
+        out: list[Classification] = []
+        for j, (finding, selection) in enumerate(zip(group.findings, group.selections, strict=True)):
+            matched = [plan.items[k] for k in sorted(held.get(j, []))]
+            try:
+                if j in failures:
+                    raise failures[j]
+                out.append(self._verdict(finding, group.sector, selection, plan, read[j], matched))
+            except EvaluationError:
+                raise
+            except Exception as exc:  # one finding's explanation must not sink a whole ledger
+                out.append(self._failed(finding, group.sector, selection, exc))
+        return out
 
     def _read_or_fail(self, finding: FindingInput, sector: str | None, plan: CriteriaPlan,
                       selection: Selection, failures: dict[int, Exception], j: int) -> _Facts:

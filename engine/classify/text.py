@@ -45,8 +45,9 @@ def words_in(text: str, mentions: Iterable[str], *, normalised: bool = False) ->
 
 
 def _kept(found: Iterable[tuple[str, str]]) -> tuple[str, ...]:
-    """Found (mention, normalised) pairs, longest first, without one inside a longer one kept."""
-    ordered = sorted(set(found), key=lambda x: len(x[0]), reverse=True)
+    """Found (mention, normalised) pairs, longest first (ties in the item's order, never in a
+    set's, which differs between processes), without one inside a longer one kept."""
+    ordered = sorted(dict.fromkeys(found), key=lambda x: len(x[0]), reverse=True)
     kept: list[tuple[str, str]] = []
     for w, n in ordered:
         if not any(n in k for _, k in kept):
@@ -112,6 +113,13 @@ def _index(items: Sequence[LoadedItem]) -> _Index:
             _INDEXES.clear()
         index = _INDEXES[id(items)] = _Index(items)
     return index
+
+
+def mentioned(items: Sequence[LoadedItem], norm: str) -> set[int]:
+    """Positions of the items one of whose mentions occurs in ``norm`` (a ``normalise``d text):
+    the items for which ``words_in(norm, item.mentions)`` is not empty, found in one pass."""
+    index = _index(items if isinstance(items, tuple) else tuple(items))
+    return {i for n in index.present(norm) for i in index.by_mention[n]}
 
 
 def rank(items: Iterable[LoadedItem], text: str, facts: Mapping[str, Any],

@@ -41,12 +41,25 @@ class CompiledRule:
         """The labels as one mapping shared by every finding of the rule (never modified)."""
         return dict(self.labels)
 
+    @cached_property
+    def shown(self) -> tuple[str, ...]:
+        """The fact fields a finding of this rule shows: those its condition and message read."""
+        return (*(f.key for f in self.fields), *(k for _, k in self.placeholders))
+
+    @cached_property
+    def basis_text(self) -> str:
+        return self.rule.basis.text()
+
 
 @dataclass(frozen=True)
 class Plan:
     form: Form | LedgerForm
     rules: tuple[CompiledRule, ...]
     digest: str
+
+    @cached_property
+    def indicator_keys(self) -> frozenset[str]:
+        return frozenset(i.key for i in self.form.indicators)
 
     def by_kind(self, kind: str) -> list[tuple[int, CompiledRule]]:
         return [(i, r) for i, r in enumerate(self.rules) if r.rule.on == kind]

@@ -23,7 +23,7 @@ that kind: slower, never different. tests/test_backends.py checks the three back
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from engine.evaluate.source import RuleSource
 from engine.expr.evaluate import holds
 from engine.expr.nodes import And, Arith, Const, Expr, Field, Or, Test
 from engine.expr.normalize import referenced_fields
-from engine.facts import Fact
+from engine.facts import Fact, FactTable
 
 Hit = tuple[int, int]
 EXACT_INT = 2**24  # products of two such integers stay below 2**53: float64 is exact on them
@@ -53,12 +53,16 @@ def _fits(kind: str, value: Any) -> bool:
     return isinstance(value, float) and math.isfinite(value)
 
 
-def _column(key: str, kind: str, datas: Sequence[Mapping[str, Any]]) -> pl.Series | None:
+_TYPES = {"bool": {bool}, "text": {str}, "number": {int, float}}
+
+
+def _column(key: str, kind: str, values: Sequence[Any]) -> pl.Series | None:
     """The field's values as one typed column (absent as null), or None if one would not fit."""
-    values = [d.get(key) for d in datas]
-    for v in values:
-        if v is not None and not _fits(kind, v):
-            return None
+    types = set(map(type, values)) - {type(None)}
+    if not types <= _TYPES[kind]:
+        return None  # a value of another type (True among numbers, a subclass): the reference decides
+    if kind == "number" and any(not _fits(kind, v) for v in values if v is not None):
+        return None
     if kind == "number":
         values = [float(v) if v is not None else None for v in values]
     return pl.Series(key, values, dtype=_DTYPES[kind])
@@ -127,33 +131,48 @@ class PolarsBackend:
         by_kind: dict[str, list[tuple[int, Expr]]] = {}
         for i, (kind, condition) in enumerate(plan.conditions):
             by_kind.setdefault(kind, []).append((i, condition))
+        hits: list[Hit] = []
+        if isinstance(facts, FactTable):  # one kind, already in columns
+            n = len(facts)
+            conditions = by_kind.get(facts.kind, [])
+            if not conditions:
+                return [], n
+            cols = facts.columns
+            evaluated = self._kind(plan.digest, facts.kind, conditions, lambda k: cols.get(k) or [None] * n,
+                                   facts.data, list(range(n)), hits)
+            return sorted(hits), evaluated
         members: dict[str, list[int]] = {}
         for j, fact in enumerate(facts):
             members.setdefault(fact.kind, []).append(j)
-        hits: list[Hit] = []
         evaluated = 0
         for kind, idx in members.items():
             conditions = by_kind.get(kind, [])
             if not conditions:
                 evaluated += len(idx)
                 continue
-            evaluated += self._kind(plan.digest, kind, conditions, [facts[j].data for j in idx], idx, hits)
+            datas = [facts[j].data for j in idx]
+            evaluated += self._kind(plan.digest, kind, conditions, lambda k, ds=datas: [d.get(k) for d in ds],
+                                    datas.__getitem__, idx, hits)
         return sorted(hits), evaluated
 
     def _kind(self, digest: str, kind: str, conditions: list[tuple[int, Expr]],
-              datas: list[dict[str, Any]], idx: list[int], hits: list[Hit]) -> int:
-        """Hits of one kind's conditions over its facts; returns how many facts were evaluated."""
+              values_of: Callable[[str], Sequence[Any]], data_of: Callable[[int], Mapping[str, Any]],
+              idx: list[int], hits: list[Hit]) -> int:
+        """Hits of one kind's conditions over its facts; returns how many facts were evaluated.
+
+        ``values_of(key)``: the field's value in each fact (None: absent); ``data_of(r)``: fact
+        ``r`` as a mapping, for the conditions left to the reference."""
         wanted = _wanted(conditions)
         columns: dict[str, pl.Series] = {}
         for key, field_kind in wanted.items():
-            if field_kind is not None and (col := _column(key, field_kind, datas)) is not None:
+            if field_kind is not None and (col := _column(key, field_kind, values_of(key))) is not None:
                 columns[key] = col
         usable = frozenset((k, t) for k, t in wanted.items() if k in columns and t is not None)
         compiled = self._compiled.get((digest, kind, usable))
         if compiled is None:
             compiled = _compile(conditions, dict(usable))
             self._compiled[(digest, kind, usable)] = compiled
-        rows = len(datas)
+        rows = len(idx)
         if compiled.exprs:
             out = pl.DataFrame(list(columns.values())).select(**compiled.exprs)  # each test reads a column
             if out.height != rows:
@@ -162,7 +181,7 @@ class PolarsBackend:
                 i = int(name[1:])
                 hits.extend((i, idx[r]) for r in out[name].arg_true().to_list())
         for i, condition in compiled.slow:
-            hits.extend((i, idx[r]) for r, data in enumerate(datas) if holds(condition, data))
+            hits.extend((i, idx[r]) for r in range(rows) if holds(condition, data_of(r)))
         return rows
 
 

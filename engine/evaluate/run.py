@@ -13,14 +13,16 @@ from engine.load.factkinds import fact_kinds
 from engine.model.findings import AuditResult, Finding, RateValue, Summary
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
+from engine.model.trusted import trusted
 
 
-def get_backend(name: str) -> Backend:
+def get_backend(name: str, *, seed: int | None = None) -> Backend:
     """Backends are created lazily so that importing the engine never loads durable-rules or polars.
 
     ``auto`` (the command line's default): durable-rules on inputs of up to
     ``sampled.WHOLE_UP_TO`` facts; on larger ones the columnar backend, cross-checked by
-    durable-rules on a random sample in the same run.
+    durable-rules on a random sample in the same run (``seed``: that sample's seed; default
+    ``HAZCHECK_SAMPLE_SEED`` or a fresh one).
     """
     if name == "durable":
         from engine.evaluate.durable_backend import DurableBackend
@@ -43,7 +45,7 @@ def get_backend(name: str) -> Backend:
     if name == "auto":
         from engine.evaluate.sampled import SampledBackend
 
-        return SampledBackend(lambda: get_backend("polars"), get_backend("durable"))
+        return SampledBackend(lambda: get_backend("polars"), get_backend("durable"), seed=seed)
     raise ValueError(f"unknown backend {name!r}")
 
 
@@ -68,25 +70,23 @@ def fmt(value: Any) -> str:
 def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     rule = compiled.rule
     data = fact.data
-    indicator_keys = {i.key for i in plan.form.indicators}
     if rule.on == "row":
+        indicator_keys = plan.indicator_keys
         fields = tuple(f.key for f in compiled.fields if f.key in indicator_keys)
     else:
         fields = fact.subject if fact.subject is not None else tuple(
             str(data[k]) for k in fact_kinds()[rule.on].subject if k in data)
-    shown = [f.key for f in compiled.fields] + [k for _, k in compiled.placeholders]
-    values = {k: data.get(k) for k in shown if k not in _UNIT_KEYS}
+    values = {k: data.get(k) for k in compiled.shown if k not in _UNIT_KEYS}
     cells = [fact.field_cells[k] for k in fields if k in fact.field_cells] or fact.cells
     message = rule.message
     for written, key in compiled.placeholders:
         message = message.replace("{" + written + "}", fmt(data.get(key)))
     # built from values the engine made and typed itself, so without validation: a city's ledger
     # has a million findings, and the labels of one rule are one shared mapping, not a copy each
-    return Finding.model_construct(
-        rule=rule.id, title=rule.title, severity=rule.severity, unit=fact.unit, fields=fields,
-        values=values, labels=compiled.labels_map, message=message, basis=rule.basis.text(),
-        cells=tuple(cells),
-    )
+    return trusted(Finding, {
+        "rule": rule.id, "title": rule.title, "severity": rule.severity, "unit": fact.unit, "fields": fields,
+        "values": values, "labels": compiled.labels_map, "message": message, "basis": compiled.basis_text,
+        "cells": tuple(cells)})
 
 
 def _rates(sub: Submission, plan: Plan) -> list[RateValue]:

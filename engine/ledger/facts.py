@@ -18,16 +18,16 @@ from typing import Any
 
 from engine.classify.facts import FactError, parse_pairs, typed_facts
 from engine.classify.inputs import parse_day, sector_facts
-from engine.classify.run import ClassifiedBatch, Classifier, FindingInput
+from engine.classify.run import ClassifiedBatch, Classifier, FindingInput, GroupHelpers
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
 from engine.classify.select import EditionsInForce, Selection, select_standards
 from engine.compile.plan import CompiledCount
 from engine.expr.evaluate import holds
-from engine.facts import Fact
+from engine.facts import Fact, FactTable
 from engine.ledger.rowfact import RowContext, RowFactPlan
 from engine.model.classification import Classification
 from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
-from engine.model.records import Submission
+from engine.model.records import CellRef, Submission
 from engine.progress import STEP, Progress, silent
 from engine.read.numbers import parse_value, yes_no
 from engine.read.text import clean_unit_name
@@ -75,38 +75,56 @@ class _Typer:
     """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
     yes/no answers on every row, so each distinct cell is read once."""
 
-    def __init__(self) -> None:
-        self._seen: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
+    def __init__(self, form: LedgerForm) -> None:
+        self.fields = tuple(f for f in form.fields if f.type != "facts")
+        # per field: text cell -> answer, and (type, value) -> answer for other cells (True, 1
+        # and 1.0 are one dict key otherwise)
+        self._texts: dict[str, dict[str, tuple[Any, str | None]]] = {f.key: {} for f in self.fields}
+        self._others: dict[tuple[str, type, object], tuple[Any, str | None]] = {}
 
-    def __call__(self, field: LedgerField, raw: object) -> tuple[Any, str | None]:
-        key = (field.key, type(raw), raw)  # the type too: True, 1 and 1.0 are one dict key otherwise
-        answer = self._seen.get(key)
-        if answer is None:
-            try:
-                answer = (_typed(field, raw), None)
-            except ValueError as exc:
-                answer = (None, f"{field.label}{exc}")
-            self._seen[key] = answer
-        return answer
+    def _answer(self, field: LedgerField, raw: object) -> tuple[Any, str | None]:
+        try:
+            return _typed(field, raw), None
+        except ValueError as exc:
+            return None, f"{field.label}{exc}"
+
+    def row(self, raw: dict[str, object]) -> tuple[dict[str, Any], list[str]]:
+        """The typed values of one row's cells, and what could not be read."""
+        values: dict[str, Any] = {}
+        unreadable: list[str] = []
+        for f in self.fields:
+            cell = raw.get(f.key)
+            if type(cell) is str:
+                seen = self._texts[f.key]
+                answer = seen.get(cell)
+                if answer is None:
+                    answer = seen[cell] = self._answer(f, cell)
+            else:
+                key = (f.key, type(cell), cell)
+                answer = self._others.get(key)
+                if answer is None:
+                    answer = self._others[key] = self._answer(f, cell)
+            values[f.key] = answer[0]
+            if answer[1] is not None:
+                unreadable.append(answer[1])
+        return values, unreadable
 
 
-def _read_row(row: LedgerRow, form: LedgerForm, classifier: Classifier, typer: _Typer) -> _Row:
-    values: dict[str, Any] = {}
-    unreadable: list[str] = []
-    for f in form.fields:
-        if f.type == "facts":
-            continue
-        values[f.key], problem = typer(f, row.raw.get(f.key))
-        if problem is not None:
-            unreadable.append(problem)
+def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,
+              facts_seen: dict[str, tuple[dict[str, Any], str | None]]) -> _Row:
+    values, unreadable = typer.row(row.raw)
+    raw_facts = row.raw.get("facts")
     facts: dict[str, Any] = {}
     problem = None
-    raw_facts = row.raw.get("facts")
     if raw_facts is not None:
-        try:
-            facts = typed_facts(classifier.cs, parse_pairs(str(raw_facts)))
-        except FactError as exc:
-            problem = str(exc) + (f"（{exc.hint}）" if exc.hint else "")
+        text = str(raw_facts)
+        if text not in facts_seen:  # a ledger repeats its 事实 cells too
+            try:
+                facts_seen[text] = (typed_facts(classifier.cs, parse_pairs(text)), None)
+            except FactError as exc:
+                facts_seen[text] = ({}, str(exc) + (f"（{exc.hint}）" if exc.hint else ""))
+        shared, problem = facts_seen[text]
+        facts = dict(shared)
     sector = values.get("sector")
     written = row.raw.get("is_production_unit")
     production = values.get("is_production_unit") if written is not None else None
@@ -175,11 +193,15 @@ class _SectorReader:
         r.sector, r.facts = answer[0], dict(answer[1])
 
 
-def _recognise_non_production(words: SectorWords, r: _Row) -> None:
-    """Without a 是否生产经营单位 answer, a school's or a residential compound's name says it."""
+def _recognise_non_production(words: SectorWords, r: _Row, seen: dict[Any, str | None]) -> None:
+    """Without a 是否生产经营单位 answer, a school's or a residential compound's name says it
+    (each distinct name asked once: ``seen``)."""
     if r.production is not None:
         return
-    reason = words.non_production_reason(r.values.get("enterprise"))
+    name = r.values.get("enterprise")
+    if name not in seen:
+        seen[name] = words.non_production_reason(name)
+    reason = seen[name]
     if reason:
         r.production, r.production_reason = False, f"：{reason}"
 
@@ -188,12 +210,18 @@ def _duplicates(rows: Sequence[_Row]) -> dict[int, _Row]:
     """Row index → the first row with the same unit, enterprise, description and date."""
     first: dict[tuple[str, ...], _Row] = {}
     out: dict[int, _Row] = {}
+    normed: dict[object, str] = {None: ""}  # each distinct cell normalised once
+
+    def n(value: object) -> str:
+        if value not in normed:
+            normed[value] = norm(str(value))
+        return normed[value]
+
     for i, r in enumerate(rows):
         v = r.values
-        parts = (v.get("unit"), v.get("enterprise"), v.get("description"), v.get("found_date"))
         if not v.get("description") or not v.get("enterprise"):
             continue  # nothing to compare: two blank descriptions are not the same finding
-        key = tuple(norm(str(p)) if p is not None else "" for p in parts)
+        key = (n(v.get("unit")), n(v.get("enterprise")), n(v.get("description")), n(v.get("found_date")))
         if key in first:
             out[i] = first[key]
         else:
@@ -202,52 +230,65 @@ def _duplicates(rows: Sequence[_Row]) -> dict[int, _Row]:
 
 
 def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, as_of: date, *,
-                     per_row: bool = False,
-                     progress: Progress = silent) -> tuple[list[Fact], list[Classification]]:
+                     per_row: bool = False, helpers: GroupHelpers | None = None,
+                     progress: Progress = silent) -> tuple[Sequence[Fact], list[Classification]]:
     """One ``ledger_row`` fact per row, and each row's classification.
 
     ``per_row`` classifies every row on its own instead of once per distinct finding: the
-    reference the joined path must equal (tests), and the benchmark's baseline. Rows that
-    repeat a finding share one Classification object (undated: the row fact has the date,
-    and the date's notes are in its 判定说明).
+    reference the joined path must equal (tests), and the benchmark's baseline; it also
+    builds each row's fact as its own dict, where the joined path returns a FactTable (the
+    same facts as columns). Rows that repeat a finding share one Classification object
+    (undated: the row fact has the date, and the date's notes are in its 判定说明).
     """
-    typer = _Typer()
+    typer = _Typer(form)
+    facts_seen: dict[str, tuple[dict[str, Any], str | None]] = {}
     total = len(ledger.rows)
     rows = []
     for n, row in enumerate(ledger.rows, start=1):
-        rows.append(_read_row(row, form, classifier, typer))
+        rows.append(_read_row(row, classifier, typer, facts_seen))
         if n % STEP == 0 or n == total:
             progress("读取各行", n, total)
     words = words_for(classifier.cs)
     inputs = []
     sectors = _SectorReader(classifier, words)
+    names: dict[Any, str | None] = {}
     for r in rows:
         on = r.values.get("found_date") or as_of
         sectors.apply(r, on)
-        _recognise_non_production(words, r)
+        _recognise_non_production(words, r, names)
         inputs.append(FindingInput(r.facts, on, r.sector, r.values.get("description"), f"第{r.row.line}行",
                                    given_as="事实列"))
     progress("按判定标准判定", 0, total)
     batch = (ClassifiedBatch([classifier.classify(i) for i in inputs], list(range(len(inputs))),
                              [()] * len(inputs)) if per_row
-             else classifier.classify_distinct(inputs, lambda done, of: progress("按判定标准判定", done, of)))
+             else classifier.classify_distinct(inputs, lambda done, of: progress("按判定标准判定", done, of),
+                                               helpers=helpers))
     progress("按判定标准判定", total, total)
     repeats = _duplicates(rows)
     plan = RowFactPlan(form)
-    facts = []
     results = [batch.results[w] for w in batch.which]
+    contexts = []
     for i, (r, result) in enumerate(zip(rows, results, strict=True)):
         first = repeats.get(i)
-        context = RowContext(
+        contexts.append(RowContext(
             line=r.row.line, values=r.values, result=result, reasons=batch.reasons(i),
             repeat_of=(first.row.line, first.values.get("finding_id")) if first is not None else None,
             production=r.production, production_reason=r.production_reason,
-            unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of)
-        data = plan.build(context)
-        facts_cell = r.row.cell("facts")
-        facts.append(Fact("ledger_row", data, data.get("unit"), [r.row.ref],
-                          {"facts": facts_cell} if facts_cell is not None else {}))
-    return facts, results
+            unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of))
+    ledger_rows = [r.row for r in rows]
+
+    def cells(i: int) -> tuple[list[CellRef], dict[str, CellRef]]:
+        facts_cell = ledger_rows[i].cell("facts")
+        return [ledger_rows[i].ref], ({"facts": facts_cell} if facts_cell is not None else {})
+
+    if per_row:  # the reference: one dict per row, as the table must equal
+        facts = []
+        for i, context in enumerate(contexts):
+            data = plan.build(context)
+            facts.append(Fact("ledger_row", data, data.get("unit"), *cells(i)))
+        return facts, results
+    keys = [rf.key for rf in form.row_fact]
+    return FactTable("ledger_row", keys, plan.columns(contexts), cells, len(contexts)), results
 
 
 def ledger_unit_facts(row_facts: Sequence[Fact], counts: Sequence[CompiledCount],

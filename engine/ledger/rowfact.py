@@ -11,15 +11,15 @@ declared, in their order; blank (None) fields are left out, as the rules expect.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from engine.classify.verdict import counted_as_major
 from engine.compile.rowfact import row_fact_conditions
-from engine.expr.evaluate import holds
 from engine.expr.nodes import Expr
+from engine.expr.predicate import compile_predicate
 from engine.model.classification import Classification
 from engine.model.ledger import COMPUTATIONS, LedgerForm, RowFactField
 from engine.read.text import clean_unit_name
@@ -116,15 +116,14 @@ _COMPUTE: dict[str, Callable[[RowContext, RowFactField], Any]] = {
 assert set(_COMPUTE) == set(COMPUTATIONS), "every computation the form model names is built here"
 
 
-def _column(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 _PER_CLASSIFICATION = frozenset({"verdict", "matches_item", "matched_refs", "matched_words"})
+_COLUMN, _SHARED, _COMPUTED, _WHEN, _ONLY_IF = range(5)
 
 
 class RowFactPlan:
-    """The form's ``row_fact`` with each ``when`` compiled once (engine/compile/rowfact.py).
+    """The form's ``row_fact`` compiled once: each field's source decided, each ``when`` a
+    closure (engine/expr/predicate.py), so building a row's fact walks no tree and looks
+    nothing up by name.
 
     Fields that depend only on the row's classification (its verdict, the items it matches)
     are computed once per distinct classification: a ledger repeats findings.
@@ -133,29 +132,106 @@ class RowFactPlan:
     def __init__(self, form: LedgerForm) -> None:
         self.fields = form.row_fact
         self.conditions: dict[str, Expr] = row_fact_conditions(form.row_fact)
-        self._keys = {n: rf.key for rf in form.row_fact for n in (rf.key, rf.name)}
+        keys = {n: rf.key for rf in form.row_fact for n in (rf.key, rf.name)}
+        shared = [rf for rf in form.row_fact if rf.compute in _PER_CLASSIFICATION]
+        self._shared_fields = shared
+        steps: list[tuple[str, int, Any, Any]] = []
+        for rf in form.row_fact:
+            if rf.column is not None:
+                steps.append((rf.key, _COLUMN, rf.column, None))
+            elif rf.compute in _PER_CLASSIFICATION:
+                steps.append((rf.key, _SHARED, shared.index(rf), None))
+            elif rf.compute is not None:
+                steps.append((rf.key, _COMPUTED, _COMPUTE[rf.compute], rf))
+            elif rf.only_if is not None:
+                steps.append((rf.key, _ONLY_IF, compile_predicate(self.conditions[rf.key]), keys[rf.only_if]))
+            else:
+                steps.append((rf.key, _WHEN, compile_predicate(self.conditions[rf.key]), None))
+        self._steps = steps
         # id(classification) -> (the classification, held so its id is not reused; its values)
         self._shared: dict[int, tuple[Classification, list[Any]]] = {}
 
     def build(self, c: RowContext) -> dict[str, Any]:
         held = self._shared.get(id(c.result))
         if held is None or held[0] is not c.result:
-            values = [_COMPUTE[rf.compute](c, rf) for rf in self.fields if rf.compute in _PER_CLASSIFICATION]
-            held = self._shared[id(c.result)] = (c.result, values)
-        taken = iter(held[1])
+            held = self._shared[id(c.result)] = (
+                c.result, [_COMPUTE[rf.compute](c, rf) for rf in self._shared_fields])  # type: ignore[index]
+        shared, values = held[1], c.values
         data: dict[str, Any] = {}
-        for rf in self.fields:
-            if rf.column is not None:
-                value = _column(c.values.get(rf.column))
-            elif rf.compute is not None:
-                value = next(taken) if rf.compute in _PER_CLASSIFICATION else _COMPUTE[rf.compute](c, rf)
-            elif rf.only_if is not None and data.get(self._key_of(rf.only_if)) is None:
-                value = None
+        for key, how, a, b in self._steps:
+            if how == _COLUMN:
+                value = values.get(a)
+                if isinstance(value, date):
+                    value = value.isoformat()
+            elif how == _SHARED:
+                value = shared[a]
+            elif how == _COMPUTED:
+                value = a(c, b)
+            elif how == _WHEN:
+                value = a(data)
             else:
-                value = holds(self.conditions[rf.key], data)
+                value = None if data.get(b) is None else a(data)
             if value is not None:
-                data[rf.key] = value
+                data[key] = value
         return data
 
-    def _key_of(self, name: str) -> str:
-        return self._keys[name]
+    def columns(self, contexts: Sequence[RowContext]) -> dict[str, list[Any]]:
+        """Every row's fact at once, field by field (None: absent): equal, row for row, to
+        ``build`` (tests/test_row_fact.py), without a dict per row."""
+        cols: dict[str, list[Any]] = {}
+        shared: dict[int, list[Any]] = {}
+        for c in contexts:
+            if id(c.result) not in shared:
+                shared[id(c.result)] = [_COMPUTE[rf.compute](c, rf)  # type: ignore[index]
+                                        for rf in self._shared_fields]
+        by_row = [shared[id(c.result)] for c in contexts]
+        iso: dict[date, str] = {}
+        for key, how, a, b in self._steps:
+            if how == _COLUMN:
+                col = [c.values.get(a) for c in contexts]
+                col = [(iso[v] if v in iso else iso.setdefault(v, v.isoformat())) if isinstance(v, date)
+                       else v for v in col]
+            elif how == _SHARED:
+                col = [values[a] for values in by_row]
+            elif how == _COMPUTED:
+                col = [a(c, b) for c in contexts]
+            else:
+                view = _Built(cols)
+                if how == _WHEN:
+                    col = [a(view.at(i)) for i in range(len(contexts))]
+                else:
+                    gate = cols[b]
+                    col = [None if gate[i] is None else a(view.at(i)) for i in range(len(contexts))]
+            cols[key] = col
+        return cols
+
+
+class _Built(Mapping[str, Any]):
+    """One row of the columns built so far, as the mapping a ``when`` condition reads."""
+
+    __slots__ = ("_cols", "_i")
+
+    def __init__(self, cols: dict[str, list[Any]]) -> None:
+        self._cols, self._i = cols, 0
+
+    def at(self, i: int) -> _Built:
+        self._i = i
+        return self
+
+    def get(self, key: str, default: Any = None) -> Any:
+        col = self._cols.get(key)
+        value = None if col is None else col[self._i]
+        return default if value is None else value
+
+    def __getitem__(self, key: str) -> Any:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        return (k for k, col in self._cols.items() if col[self._i] is not None)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from engine.model.records import CellRef
+from engine.model.trusted import trusted
 
 FieldType = Literal["text", "bool", "number", "date", "facts"]
 _KEY = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -214,9 +215,9 @@ class LedgerRow:
             written = self.place.key_paths.get(key)
             if written is None:
                 return None
-            return CellRef(row=self.line, key_path=f"[{self.line - 1}].{written}")
+            return _ref(None, self.line, None, f"[{self.line - 1}].{written}")
         column = self.place.columns.get(key)
-        return None if column is None else CellRef(sheet=self.place.sheet, row=self.line, column=column)
+        return None if column is None else _ref(self.place.sheet, self.line, column, None)
 
     @property
     def cells(self) -> dict[str, CellRef]:
@@ -226,8 +227,13 @@ class LedgerRow:
     @property
     def ref(self) -> CellRef:
         if self.place.key_paths is not None:
-            return CellRef(row=self.line, key_path=f"[{self.line - 1}]")
-        return CellRef(sheet=self.place.sheet, row=self.line)
+            return _ref(None, self.line, None, f"[{self.line - 1}]")
+        return _ref(self.place.sheet, self.line, None, None)
+
+
+def _ref(sheet: str | None, row: int, column: int | None, key_path: str | None) -> CellRef:
+    """A CellRef from positions the reader counted itself (unvalidated: a million rows ask)."""
+    return trusted(CellRef, {"sheet": sheet, "row": row, "column": column, "key_path": key_path})
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 import orjson
 
-from engine.model.findings import AuditResult, Finding
+from engine.model.findings import AuditResult, Finding, RowVerdict
 
 SCHEMA = "hazcheck.audit/1"
 _INDENT = 2
@@ -23,6 +23,14 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "rule": f.rule, "title": f.title, "severity": f.severity, "unit": f.unit,
         "fields": list(f.fields), "values": f.values, "message": f.message, "basis": f.basis,
         "cells": [c.a1() for c in f.cells],
+    }
+
+
+def row_dict(r: RowVerdict) -> dict[str, Any]:
+    return {
+        "line": r.line, "finding_id": r.finding_id, "unit": r.unit, "reported_level": r.reported_level,
+        "verdict": r.verdict, "needs_confirmation": r.needs_confirmation, "counted_major": r.counted_major,
+        "matched": r.matched, "reason": r.reason, "duplicate": r.duplicate, "from_text": r.from_text,
     }
 
 
@@ -37,13 +45,30 @@ def _dump(value: Any, level: int) -> str:
     return text.replace("\n", "\n" + " " * (_INDENT * level))
 
 
+_BATCH = 512  # items serialised by one orjson call: a call per finding would cost more than its text
+
+
 def _items(key: str, values: Iterator[Any], last: bool) -> Iterator[str]:
+    """``"key": [ ... ]`` with each item as ``_dump(item, 2)`` would write it, a batch at a time."""
     pad = " " * _INDENT
     first = True
+    batch: list[Any] = []
     for value in values:
-        yield (f'{pad}"{key}": [\n' if first else ",\n") + pad * 2 + _dump(value, 2)
+        batch.append(value)
+        if len(batch) == _BATCH:
+            yield (f'{pad}"{key}": [\n' if first else ",\n") + _inner(batch)
+            first, batch = False, []
+    if batch:
+        yield (f'{pad}"{key}": [\n' if first else ",\n") + _inner(batch)
         first = False
     yield (f'{pad}"{key}": []' if first else f"\n{pad}]") + ("\n" if last else ",\n")
+
+
+def _inner(batch: list[Any]) -> str:
+    """The items of ``batch`` as they sit two levels deep, comma-separated, without the brackets."""
+    text = orjson.dumps(batch, option=orjson.OPT_INDENT_2).decode()  # "[\n  item,\n  item\n]"
+    pad = " " * _INDENT
+    return pad + text[2:-2].replace("\n", "\n" + pad)
 
 
 def chunks(result: AuditResult) -> Iterator[str]:
@@ -55,7 +80,7 @@ def chunks(result: AuditResult) -> Iterator[str]:
     yield from _items("findings", (finding_dict(f) for f in result.findings), last=False)
     yield f'{pad}"summary": {_dump(result.summary.model_dump(), 1)}' + (",\n" if result.rows else "\n")
     if result.rows:  # ledger audits: every row's classification
-        yield from _items("rows", (r.model_dump() for r in result.rows), last=True)
+        yield from _items("rows", (row_dict(r) for r in result.rows), last=True)
     yield "}\n"
 
 

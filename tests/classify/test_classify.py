@@ -386,3 +386,21 @@ def test_an_error_judging_one_finding_is_that_finding_s_verdict_not_the_run_s(mo
     monkeypatch.setattr(classifier.backend, "evaluate", losing)
     with pytest.raises(EvaluationError):
         classifier.classify_many([FindingInput(typed_facts(cs, {"积水": "是"}), on, "冶金")])
+
+
+def test_the_items_mentioned_are_those_whose_words_occur() -> None:
+    """``mentioned`` (one automaton pass) finds exactly the items ``words_in`` finds one by one."""
+    from engine.classify.text import mentioned, normalise, words_in
+    from engine.compile.criteria import compile_criteria
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+    from engine.text_cases import find_text_cases, load_text_cases
+
+    cs = load_criteria()
+    items = compile_criteria(cs, tuple(cs.standards)).items
+    texts = [c.text for p in find_text_cases(bundled("cases"))[:6] for c in load_text_cases(p)[0].cases]
+    assert len(texts) > 100
+    for text in texts:
+        norm = normalise(text)
+        expected = {n for n, it in enumerate(items) if words_in(norm, it.item.mentions, normalised=True)}
+        assert mentioned(items, norm) == expected, text
