@@ -10,8 +10,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
+from engine.lazy import BuiltOnRead
 from engine.model.forms import Form, Indicator
 from engine.model.records import Cell, CellRef, Row, Submission
 
@@ -28,7 +29,7 @@ class Fact:
     subject: tuple[str, ...] | None = None
 
 
-class FactTable(Sequence[Fact]):
+class FactTable(BuiltOnRead[Fact]):
     """Many facts of one kind held as columns, each Fact made only when asked for.
 
     A city's ledger has a million ``ledger_row`` facts of thirty-odd fields; as dicts they cost
@@ -51,19 +52,7 @@ class FactTable(Sequence[Fact]):
         cols = self.columns
         return {k: v for k in self.keys if (v := cols[k][i]) is not None}
 
-    @overload
-    def __getitem__(self, i: int) -> Fact: ...
-
-    @overload
-    def __getitem__(self, i: slice) -> list[Fact]: ...
-
-    def __getitem__(self, i: int | slice) -> Fact | list[Fact]:
-        if isinstance(i, slice):
-            return [self[j] for j in range(*i.indices(self._size))]
-        if i < 0:
-            i += self._size
-        if not 0 <= i < self._size:
-            raise IndexError(i)
+    def _item(self, i: int) -> Fact:
         data = self.data(i)
         cells, field_cells = self._cells(i)
         return Fact(self.kind, data, data.get("unit"), cells, field_cells)

@@ -12,31 +12,18 @@ from __future__ import annotations
 
 from array import array
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, overload
+from typing import Any
 
 from engine.compile.plan import Plan
 from engine.evaluate.run import build_finding
 from engine.facts import Fact
+from engine.lazy import BuiltOnRead
 from engine.model.classification import Classification
 from engine.model.findings import Finding, RowVerdict
 from engine.model.trusted import trusted
 
 
-class _Built(Sequence[Any]):
-    """Equal to any sequence of the same items, as the list it stands for would be."""
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({list(self)!r})"
-
-
-class LedgerFindings(_Built):
+class LedgerFindings(BuiltOnRead[Finding]):
     """Findings in report order: (rule index, fact index) pairs, built on reading."""
 
     def __init__(self, plan: Plan, hits: Sequence[tuple[int, int]], fact: Callable[[int], Fact]) -> None:
@@ -55,17 +42,7 @@ class LedgerFindings(_Built):
     def _build(self, n: int, fact: Fact) -> Finding:
         return build_finding(self._plan.rules[self._rules[n]], fact, self._plan)
 
-    @overload
-    def __getitem__(self, n: int) -> Finding: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> list[Finding]: ...
-
-    def __getitem__(self, n: int | slice) -> Finding | list[Finding]:
-        if isinstance(n, slice):
-            return [self[k] for k in range(*n.indices(len(self)))]
-        if n < 0:
-            n += len(self)
+    def _item(self, n: int) -> Finding:
         return self._build(n, self._fact(self._facts[n]))
 
     def __iter__(self) -> Iterator[Finding]:
@@ -76,7 +53,7 @@ class LedgerFindings(_Built):
             yield self._build(n, fact)  # type: ignore[arg-type]
 
 
-class LedgerRows(_Built):
+class LedgerRows(BuiltOnRead[RowVerdict]):
     """One RowVerdict per ledger row, from the row facts' columns and the row's classification."""
 
     def __init__(self, lines: Sequence[int], column: Callable[[str], Sequence[Any]],
@@ -90,15 +67,7 @@ class LedgerRows(_Built):
     def __len__(self) -> int:
         return len(self._lines)
 
-    @overload
-    def __getitem__(self, n: int) -> RowVerdict: ...
-
-    @overload
-    def __getitem__(self, n: slice) -> list[RowVerdict]: ...
-
-    def __getitem__(self, n: int | slice) -> RowVerdict | list[RowVerdict]:
-        if isinstance(n, slice):
-            return [self[k] for k in range(*n.indices(len(self)))]
+    def _item(self, n: int) -> RowVerdict:
         v = self._verdicts[n]
         matched = self._matched.get(id(v))
         if matched is None:
