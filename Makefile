@@ -46,6 +46,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
+	$(BIN)/python bench/bench_startup.py
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/text_accuracy.py

@@ -11,7 +11,7 @@ figure.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -59,10 +59,10 @@ def _typed(field: LedgerField, raw: object) -> Any:
     return text
 
 
-@dataclass
+@dataclass(slots=True)
 class _Row:
     row: LedgerRow
-    values: dict[str, Any]
+    values: Mapping[str, Any]
     unreadable: list[str]
     facts: dict[str, Any]
     facts_problem: str | None
@@ -71,12 +71,41 @@ class _Row:
     production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
+class _Values(Mapping[str, Any]):
+    """One row's typed values: a tuple in the form's field order, read by field key.
+
+    A dict per row cost a kilobyte; a million-row ledger holds them all while it is judged.
+    """
+
+    __slots__ = ("_at", "_values")
+
+    def __init__(self, at: Mapping[str, int], values: tuple[Any, ...]) -> None:
+        self._at, self._values = at, values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._values[self._at[key]]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        i = self._at.get(key)
+        return default if i is None else self._values[i]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._at
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._at)
+
+    def __len__(self) -> int:
+        return len(self._at)
+
+
 class _Typer:
     """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
     yes/no answers on every row, so each distinct cell is read once."""
 
     def __init__(self, form: LedgerForm) -> None:
         self.fields = tuple(f for f in form.fields if f.type != "facts")
+        self._at = {f.key: i for i, f in enumerate(self.fields)}
         # per field: text cell -> answer, and (type, value) -> answer for other cells (True, 1
         # and 1.0 are one dict key otherwise)
         self._texts: dict[str, dict[str, tuple[Any, str | None]]] = {f.key: {} for f in self.fields}
@@ -88,9 +117,9 @@ class _Typer:
         except ValueError as exc:
             return None, f"{field.label}{exc}"
 
-    def row(self, raw: dict[str, object]) -> tuple[dict[str, Any], list[str]]:
+    def row(self, raw: Mapping[str, object]) -> tuple[Mapping[str, Any], list[str]]:
         """The typed values of one row's cells, and what could not be read."""
-        values: dict[str, Any] = {}
+        values: list[Any] = []
         unreadable: list[str] = []
         for f in self.fields:
             cell = raw.get(f.key)
@@ -104,10 +133,10 @@ class _Typer:
                 answer = self._others.get(key)
                 if answer is None:
                     answer = self._others[key] = self._answer(f, cell)
-            values[f.key] = answer[0]
+            values.append(answer[0])
             if answer[1] is not None:
                 unreadable.append(answer[1])
-        return values, unreadable
+        return _Values(self._at, tuple(values)), unreadable
 
 
 def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,
@@ -124,7 +153,7 @@ def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,
             except FactError as exc:
                 facts_seen[text] = ({}, str(exc) + (f"（{exc.hint}）" if exc.hint else ""))
         shared, problem = facts_seen[text]
-        facts = dict(shared)
+        facts = shared  # read, never written: rows with the same 事实 cell share one mapping
     sector = values.get("sector")
     written = row.raw.get("is_production_unit")
     production = values.get("is_production_unit") if written is not None else None
@@ -190,7 +219,7 @@ class _SectorReader:
                 return
             r.unreadable.append(f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
             return
-        r.sector, r.facts = answer[0], dict(answer[1])
+        r.sector, r.facts = answer[0], answer[1]  # shared by the rows with the same answer; never written
 
 
 def _recognise_non_production(words: SectorWords, r: _Row, seen: dict[Any, str | None]) -> None:
@@ -263,6 +292,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
                              [()] * len(inputs)) if per_row
              else classifier.classify_distinct(inputs, lambda done, of: progress("按判定标准判定", done, of),
                                                helpers=helpers))
+    del inputs  # a million rows' inputs are not needed past here
     progress("按判定标准判定", total, total)
     repeats = _duplicates(rows)
     plan = RowFactPlan(form)
@@ -276,6 +306,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
             production=r.production, production_reason=r.production_reason,
             unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of))
     ledger_rows = [r.row for r in rows]
+    del rows
 
     def cells(i: int) -> tuple[list[CellRef], dict[str, CellRef]]:
         facts_cell = ledger_rows[i].cell("facts")

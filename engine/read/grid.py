@@ -308,6 +308,8 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
     rows: list[list[object]] = []
     lines: list[int] = []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
+    del text  # the reader holds it; a million-row file is not kept twice
+    texts: dict[str, str] = {}  # one object per distinct cell text: ledgers repeat theirs on every row
     try:
         while True:
             start = reader.line_num + 1
@@ -315,7 +317,8 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
                 record = next(reader)
             except StopIteration:
                 break
-            rows.append([v if v.strip() else None for v in record])
+            rows.append([texts.setdefault(v, v) if v.strip() else None
+                         for v in record])
             lines.append(start)
     except csv.Error as exc:
         raise InputError(f"CSV 格式错误：{exc} (csv.Error)", file=file,
