@@ -11,7 +11,7 @@ figure.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -26,7 +26,7 @@ from engine.expr.evaluate import holds
 from engine.facts import Fact, FactTable
 from engine.ledger.rowfact import RowContext, RowFactPlan
 from engine.model.classification import Classification
-from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow
+from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow, RowValues
 from engine.model.records import CellRef, Submission
 from engine.progress import STEP, Progress, silent
 from engine.read.numbers import parse_value, yes_no
@@ -71,34 +71,6 @@ class _Row:
     production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
-class _Values(Mapping[str, Any]):
-    """One row's typed values: a tuple in the form's field order, read by field key.
-
-    A dict per row cost a kilobyte; a million-row ledger holds them all while it is judged.
-    """
-
-    __slots__ = ("_at", "_values")
-
-    def __init__(self, at: Mapping[str, int], values: tuple[Any, ...]) -> None:
-        self._at, self._values = at, values
-
-    def __getitem__(self, key: str) -> Any:
-        return self._values[self._at[key]]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        i = self._at.get(key)
-        return default if i is None else self._values[i]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self._at
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._at)
-
-    def __len__(self) -> int:
-        return len(self._at)
-
-
 class _Typer:
     """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
     yes/no answers on every row, so each distinct cell is read once."""
@@ -136,7 +108,7 @@ class _Typer:
             values.append(answer[0])
             if answer[1] is not None:
                 unreadable.append(answer[1])
-        return _Values(self._at, tuple(values)), unreadable
+        return RowValues(self._at, tuple(values)), unreadable
 
 
 def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
-from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace
+from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace, RowValues
 from engine.read.grid import Grid, is_empty, load_csv, load_xlsx
 from engine.read.structured import parse_document
 
@@ -94,19 +94,20 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
                          hint="表头应写明这些列；列名可用的写法见 hazcheck forms show hazard-ledger")
     place = RowPlace(grid.sheet if grid.source == "xlsx" else None, {key: c + 1 for c, key in cols.items()})
     texts: dict[str, str] = {}
+    at = {key: i for i, key in enumerate(cols.values())}  # shared by every row's RowValues
     rows = []
     for r in range(head + 1, len(grid.cells)):
         values = grid.cells[r]
         if all(is_empty(v) for v in values):
             continue
-        raw: dict[str, object] = dict.fromkeys(cols.values())
-        for c, key in cols.items():
+        raw: list[object] = []
+        for c in cols:
             value = values[c] if c < len(values) else None
-            if not is_empty(value):
-                # one object per distinct text: a ledger repeats its sectors, levels, dates and
-                # descriptions on thousands of rows
-                raw[key] = texts.setdefault(value, value) if isinstance(value, str) else value
-        rows.append(LedgerRow(grid.lines[r], raw, place))
+            # one object per distinct text: a ledger repeats its sectors, levels, dates and
+            # descriptions on thousands of rows
+            raw.append(None if is_empty(value) else texts.setdefault(value, value) if isinstance(value, str)
+                       else value)
+        rows.append(LedgerRow(grid.lines[r], RowValues(at, tuple(raw)), place))
     return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows),
                   columns=tuple(cols.values()))
 
