@@ -322,3 +322,16 @@ def test_a_name_without_a_state_is_plain() -> None:
     assert bare.facts.get(key) is True and key in bare.plain_keys()
     said = reader.read("连墙件已按规定设置", [key])
     assert said.facts.get(key) is True and key not in said.plain_keys()
+
+
+def test_a_negated_set_up_verb_lacks_the_device_though_its_name_holds_an_act() -> None:
+    """"未配备磷化氢浓度检测报警仪": 检测 is an act that stops a negation (未检测 is not "no
+    detector"), but here 未 negates 配备, and what follows is the device not set up."""
+    from engine.load.criteria import load_criteria
+    from engine.textread.reader import TextReader
+
+    cs = load_criteria()
+    reader = TextReader(cs.vocabulary, cs.reading)
+    key = cs.vocabulary.get("可燃有毒气体检测报警有效").key
+    assert reader.read("现场未配备磷化氢浓度检测报警仪器", [key]).facts.get(key) is False
+    assert reader.read("现场已配备磷化氢浓度检测报警仪器", [key]).facts.get(key) is True

@@ -52,7 +52,7 @@ NEAR_PIECES = 4  # two-character pieces a text must share with an item's mention
 _BOUND_WORDS = {">": "超过", ">=": "不少于", "<": "不足", "<=": "不超过"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a ledger makes one per row
 class FindingInput:
     """One finding to classify: typed facts by key, its sector and its date."""
 

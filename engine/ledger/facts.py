@@ -63,7 +63,7 @@ def _typed(field: LedgerField, raw: object) -> Any:
 class _Row:
     row: LedgerRow
     values: Mapping[str, Any]
-    unreadable: list[str]
+    unreadable: tuple[str, ...]  # () for most rows: one shared empty tuple, not a list each
     facts: dict[str, Any]
     facts_problem: str | None
     sector: str | None
@@ -89,7 +89,7 @@ class _Typer:
         except ValueError as exc:
             return None, f"{field.label}{exc}"
 
-    def row(self, raw: Mapping[str, object]) -> tuple[Mapping[str, Any], list[str]]:
+    def row(self, raw: Mapping[str, object]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
         """The typed values of one row's cells, and what could not be read."""
         values: list[Any] = []
         unreadable: list[str] = []
@@ -108,7 +108,7 @@ class _Typer:
             values.append(answer[0])
             if answer[1] is not None:
                 unreadable.append(answer[1])
-        return RowValues(self._at, tuple(values)), unreadable
+        return RowValues(self._at, tuple(values)), tuple(unreadable)
 
 
 def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,
@@ -189,7 +189,7 @@ class _SectorReader:
                 if r.production is None:
                     r.production, r.production_reason = False, f"：行业“{word}”，{meaning.reason}"
                 return
-            r.unreadable.append(f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
+            r.unreadable = (*r.unreadable, f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
             return
         r.sector, r.facts = answer[0], answer[1]  # shared by the rows with the same answer; never written
 
@@ -276,7 +276,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
             line=r.row.line, values=r.values, result=result, reasons=batch.reasons(i),
             repeat_of=(first.row.line, first.values.get("finding_id")) if first is not None else None,
             production=r.production, production_reason=r.production_reason,
-            unreadable=tuple(r.unreadable), facts_problem=r.facts_problem, as_of=as_of))
+            unreadable=r.unreadable, facts_problem=r.facts_problem, as_of=as_of))
     ledger_rows = [r.row for r in rows]
     del rows
 

@@ -25,7 +25,7 @@ from engine.model.ledger import COMPUTATIONS, LedgerForm, RowFactField
 from engine.read.text import clean_unit_name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one per ledger row
 class RowContext:
     """What the named computations read for one row."""
 

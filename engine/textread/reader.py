@@ -428,13 +428,20 @@ class TextReader:
                 return None  # 未经首检即投入使用: the 未 belongs to the phrase 未经首检, not to what follows
             if any(_inside(norm, at, w) for w in self._not_negating):
                 continue
-            if "的" in between or any(w in between for w in self._stops):
+            if "的" in between:
                 return None
+            if any(w in between for w in self._stops) and not self._sets_up(between):
+                return None  # 未及时修订预案: the act is negated; but 未配备…检测报警仪 lacks the device
             between_spans = [(a, b) for a, b in spans if at + len(cue) <= a and b <= start]
             if between_spans and not _LIST.match(norm[max(b for _, b in between_spans):start]):
                 return None  # another phrase stands between: the negation is about that one
             return at
         return None
+
+    def _sets_up(self, words: str) -> bool:
+        """``words`` open with a verb of setting up (配备, 设置, 安装): what follows is the thing set up."""
+        m = self._member_rx.match(words)
+        return m is not None and self._class_of.get(m.group()) == "设置" and len(m.group()) > 1
 
     def _failure_in_part(self, norm: str, clauses: list[tuple[int, int]], hi: int) -> int | None:
         """A failure word in the next clause when it speaks of part of the same things (其中四台故障)."""
