@@ -111,12 +111,17 @@ class ProcessHelpers:
             bins[b].append(g)
             load[b] += len(groups[g].findings)
         seed = getattr(self.engine, "seed", None)
+        away: set[int] = set()
         for n, b in enumerate(bins[1:], start=1):
             if b:
                 job = (str(self.folder), self.backend, None if seed is None else seed + n,
                        [(g, groups[g]) for g in b])
-                self._helpers.append(_Helper(job))
-        return {g for b in bins[1:] for g in b}
+                try:
+                    self._helpers.append(_Helper(job))
+                except OSError:
+                    continue  # no process to be had: this process classifies these groups itself
+                away.update(b)
+        return away
 
     def collect(self) -> dict[int, list[Classification]]:
         out: dict[int, list[Classification]] = {}

@@ -60,3 +60,19 @@ def test_the_number_of_workers_is_a_positive_integer(monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("HAZCHECK_WORKERS", "0")
     with pytest.raises(InputError, match="HAZCHECK_WORKERS"):
         workers_wanted()
+
+
+def test_without_a_process_to_start_this_one_classifies_everything(monkeypatch: pytest.MonkeyPatch) -> None:
+    import engine.classify.helpers as helpers_module
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError("no processes left")
+
+    findings = _findings()[:60]
+    cs = load_criteria()
+    alone = Classifier(cs, get_backend("python")).classify_distinct(findings)
+    monkeypatch.setattr(helpers_module.subprocess, "Popen", refuse)
+    helpers = ProcessHelpers(bundled("criteria"), "python", 2, min_distinct=0)
+    shared = Classifier(cs, get_backend("python")).classify_distinct(findings, helpers=helpers)
+    for i, f in enumerate(findings):
+        assert shared.of(i, f.on) == alone.of(i, f.on)
