@@ -50,7 +50,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_audit.py
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/text_accuracy.py
-	$(BIN)/python bench/bench_ledger_scale.py --rows 20000 --xlsx-rows 20000
+	$(BIN)/python bench/bench_ledger_scale.py --rows 20000 --xlsx-rows 100000
 
 wheel-check: $(STAMP)
 	bash scripts/wheel_check.sh

@@ -156,7 +156,8 @@ def main() -> None:
     ap.add_argument("--backend", default="auto")
     ap.add_argument("--baseline-rows", type=int, default=2_000,
                     help="rows of the same ledger audited the old way (every row on its own, plain Python)")
-    ap.add_argument("--xlsx-rows", type=int, default=0, help="also audit this many rows saved as .xlsx")
+    ap.add_argument("--xlsx-rows", type=int, default=0,
+                    help="also audit this many rows saved as .xlsx (its own ledger if more than --rows)")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         ledger = Path(tmp) / "ledger.csv"
@@ -169,7 +170,8 @@ def main() -> None:
         print(f"audit ({backend}): {took:.1f} s end to end (read, classify, rules, JSON written); "
               f"{rate:,.0f} rows/s; {findings:,} findings; peak memory {_peak_mib()}")
         per_million = 1_000_000 / rate
-        print(f"  at this rate 1,000,000 rows take {per_million:,.0f} s   target <= 30 s   "
+        how = "measured:" if args.rows == 1_000_000 else "at this rate (linear, an overestimate):"
+        print(f"  {how} 1,000,000 rows take {per_million:,.0f} s   target <= 30 s   "
               f"{'ok' if per_million <= 30 else 'MISSED'}")
         if args.baseline_rows:
             head = Path(tmp) / "head.csv"
@@ -182,7 +184,11 @@ def main() -> None:
                   f"ratio {ratio:,.1f}x   target >= 100x   {'ok' if ratio >= 100 else 'MISSED'}")
         if args.xlsx_rows:
             book = Path(tmp) / "ledger.xlsx"
-            _as_xlsx(ledger, book, args.xlsx_rows)
+            source = ledger
+            if args.xlsx_rows > args.rows:  # a ledger of its own size, from the same generator
+                source = Path(tmp) / "for-xlsx.csv"
+                write_ledger(source, args.xlsx_rows, args.pool)
+            _as_xlsx(source, book, args.xlsx_rows)
             t = time.perf_counter()
             read = detect_ledger(book, load_catalog().ledgers.values())
             read_s = time.perf_counter() - t
@@ -191,7 +197,9 @@ def main() -> None:
                   f"{read_s * 100_000 / args.xlsx_rows:,.1f} s (openpyxl took 46 s)")
             took_x, _, _ = _audit(book, args.backend)
             per_100k = took_x * 100_000 / args.xlsx_rows
-            print(f"xlsx: {args.xlsx_rows:,} rows audited in {took_x:.1f} s; 100,000 rows at this rate "
+            # from fewer rows, a linear estimate: an overestimate, as repeats grow with the ledger
+            how = "measured" if args.xlsx_rows == 100_000 else "at this rate (linear)"
+            print(f"xlsx: {args.xlsx_rows:,} rows audited in {took_x:.1f} s; 100,000 rows {how} "
                   f"{per_100k:,.0f} s   target <= 15 s   {'ok' if per_100k <= 15 else 'MISSED'}")
 
 
