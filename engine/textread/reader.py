@@ -157,6 +157,11 @@ class TextReader:
         own = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
         self._own_negation = tuple(sorted(own, key=len, reverse=True))
         self._denied = self._denied_rx(negating)
+        # lookaheads: every start, overlapping ones too; the alternatives longest first
+        self._negation_at = re.compile(f"(?=({_alternatives(self._negation)}))") if self._negation else None
+        self._not_negating_at = (re.compile(f"(?=({_alternatives(self._not_negating)}))")
+                                 if self._not_negating else None)
+        self._covered: tuple[str, frozenset[int]] | None = None
         self._cues = tuple({*self._negation, *self._failure, *self._working, *self._lapsed,
                             *self._not_negating, *(normalise(w) for w in rules.establish),
                             *(normalise(w) for w in rules.plain_cues),
@@ -204,7 +209,7 @@ class TextReader:
                 if fail is not None:
                     return norm[m.start():_word_end(norm, fail, self._failure)]
                 neg = self._before(norm, lo, m.start(), self._negation, self.rules.negation_gap)
-                if neg is not None and not any(_inside(norm, neg, w) for w in self._not_negating):
+                if neg is not None and neg not in self._self_negating(norm):
                     return norm[neg:end]
         return None
 
@@ -417,16 +422,15 @@ class TextReader:
             return None  # "未切断电源、未挂牌": a phrase with its own negation takes no other
         lo = max(lo, start - gap - max((len(w) for w in self._negation), default=0))
         window = norm[lo:start]
-        for i in range(len(window) - 1, -1, -1):
-            cue = next((w for w in self._negation if window.startswith(w, i)), None)
-            if cue is None:
-                continue
+        # every place a negation word starts, nearest first; at each, the longest word there
+        cues = [(m.start(), m.group(1)) for m in self._negation_at.finditer(window)] if self._negation else []
+        for i, cue in reversed(cues):
             at, between = lo + i, window[i + len(cue):]
             if len(between) > gap:
                 return None
             if any(a <= at < b <= start for a, b in spans):
                 return None  # 未经首检即投入使用: the 未 belongs to the phrase 未经首检, not to what follows
-            if any(_inside(norm, at, w) for w in self._not_negating):
+            if at in self._self_negating(norm):
                 continue
             if "的" in between:
                 return None
@@ -437,6 +441,17 @@ class TextReader:
                 return None  # another phrase stands between: the negation is about that one
             return at
         return None
+
+    def _self_negating(self, norm: str) -> frozenset[int]:
+        """Positions of ``norm`` inside a word that negates only itself (不合格, 超期未检): a
+        negation there governs nothing after it. Worked out once per text."""
+        if self._covered is None or self._covered[0] is not norm:
+            covered: set[int] = set()
+            if self._not_negating_at is not None:
+                for m in self._not_negating_at.finditer(norm):
+                    covered.update(range(m.start(), m.start() + len(m.group(1))))
+            self._covered = (norm, frozenset(covered))
+        return self._covered[1]
 
     def _sets_up(self, words: str) -> bool:
         """``words`` open with a verb of setting up (配备, 设置, 安装): what follows is the thing set up."""
@@ -603,13 +618,6 @@ def _compiled(pattern: str) -> re.Pattern[str]:
 def _alternatives(words: Iterable[str]) -> str:
     """A regex alternation of ``words``, longest first (so 没有 is tried before 没)."""
     return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True) if w)
-
-
-def _inside(norm: str, at: int, word: str) -> bool:
-    """The character at ``at`` lies inside an occurrence of ``word`` (超期未检: the 未 is part of it)."""
-    lo = max(0, at - len(word) + 1)
-    i = norm.find(word, lo)
-    return 0 <= i <= at < i + len(word)
 
 
 def _word_end(norm: str, at: int, words: tuple[str, ...]) -> int:
