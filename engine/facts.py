@@ -48,6 +48,10 @@ class FactTable(BuiltOnRead[Fact]):
     def __len__(self) -> int:
         return self._size
 
+    def column(self, key: str) -> Sequence[Any]:
+        """The field's value in every fact (None where absent; all None for a field not built)."""
+        return self.columns.get(key) or [None] * self._size
+
     def data(self, i: int) -> dict[str, Any]:
         cols = self.columns
         return {k: v for k in self.keys if (v := cols[k][i]) is not None}

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from engine.classify.facts import show_value
 from engine.expr.evaluate import holds
@@ -37,19 +37,27 @@ class OneOf:
 Leaf = Test | OneOf
 
 
-_ONE_OF: dict[int, tuple[Expr, OneOf | None]] = {}  # id -> (the expression, held so its id is not reused)
+V = TypeVar("V")
+
+
+def _remembered(memo: dict[int, tuple[Expr, Any]], expr: Expr, make: Callable[[Expr], V]) -> V:
+    """``make(expr)``, worked out once per expression: keyed by identity, the expression held
+    beside its answer so its id is not reused; the memo is emptied past 200,000 entries."""
+    known = memo.get(id(expr))
+    if known is None or known[0] is not expr:
+        if len(memo) > 200_000:
+            memo.clear()
+        known = memo[id(expr)] = (expr, make(expr))
+    return known[1]
+
+
+_ONE_OF: dict[int, tuple[Expr, Any]] = {}
+_TRUTH: dict[int, tuple[Expr, Any]] = {}
 
 
 def _one_of(expr: Expr) -> OneOf | None:
     """``expr`` as one field's list of options, if it is one (remembered per expression)."""
-    known = _ONE_OF.get(id(expr))
-    if known is not None and known[0] is expr:
-        return known[1]
-    if len(_ONE_OF) > 200_000:
-        _ONE_OF.clear()
-    answer = _one_of_uncached(expr)
-    _ONE_OF[id(expr)] = (expr, answer)
-    return answer
+    return _remembered(_ONE_OF, expr, _one_of_uncached)
 
 
 def _one_of_uncached(expr: Expr) -> OneOf | None:
@@ -79,15 +87,7 @@ def truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
     Each expression is compiled once into closures (``_compiled_truth``): explaining a city's
     ledger asks this of the same few hundred conditions millions of times.
     """
-    known = _TRUTH.get(id(expr))
-    if known is None or known[0] is not expr:
-        if len(_TRUTH) > 200_000:
-            _TRUTH.clear()
-        known = _TRUTH[id(expr)] = (expr, _compiled_truth(expr))
-    return known[1](facts)
-
-
-_TRUTH: dict[int, tuple[Expr, Callable[[Mapping[str, Any]], Truth]]] = {}
+    return _remembered(_TRUTH, expr, _compiled_truth)(facts)
 
 
 def reference_truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
@@ -103,15 +103,7 @@ def reference_truth(expr: Expr, facts: Mapping[str, Any]) -> Truth:
 def _compiled_truth(expr: Expr) -> Callable[[Mapping[str, Any]], Truth]:
     if isinstance(expr, (And, Or)):
         parts = tuple(_compiled_truth(i) for i in expr.items)
-        decisive = isinstance(expr, Or)  # one True decides an or, one False an and
-
-        def combined(facts: Mapping[str, Any]) -> Truth:
-            values = [p(facts) for p in parts]  # every part, as the definition does
-            if decisive in values:
-                return decisive
-            return None if None in values else not decisive
-
-        return combined
+        return lambda facts: _combine(expr, [p(facts) for p in parts])  # every part, as defined
     assert isinstance(expr, Test)
     keys, test = tuple(f.key for f in expr.fields()), compile_predicate(expr)
 

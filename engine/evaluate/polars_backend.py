@@ -137,9 +137,8 @@ class PolarsBackend:
             conditions = by_kind.get(facts.kind, [])
             if not conditions:
                 return [], n
-            cols = facts.columns
-            evaluated = self._kind(plan.digest, facts.kind, conditions, lambda k: cols.get(k) or [None] * n,
-                                   facts.data, list(range(n)), hits)
+            evaluated = self._kind(plan.digest, facts.kind, conditions, facts.column, facts.data,
+                                   list(range(n)), hits)
             return sorted(hits), evaluated
         members: dict[str, list[int]] = {}
         for j, fact in enumerate(facts):

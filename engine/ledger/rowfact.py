@@ -151,11 +151,14 @@ class RowFactPlan:
         # id(classification) -> (the classification, held so its id is not reused; its values)
         self._shared: dict[int, tuple[Classification, list[Any]]] = {}
 
+    def _per_classification(self, c: RowContext) -> list[Any]:
+        """The fields that depend only on the row's classification, in ``_shared_fields`` order."""
+        return [_COMPUTE[rf.compute](c, rf) for rf in self._shared_fields]  # type: ignore[index]
+
     def build(self, c: RowContext) -> dict[str, Any]:
         held = self._shared.get(id(c.result))
         if held is None or held[0] is not c.result:
-            held = self._shared[id(c.result)] = (
-                c.result, [_COMPUTE[rf.compute](c, rf) for rf in self._shared_fields])  # type: ignore[index]
+            held = self._shared[id(c.result)] = (c.result, self._per_classification(c))
         shared, values = held[1], c.values
         data: dict[str, Any] = {}
         for key, how, a, b in self._steps:
@@ -182,8 +185,7 @@ class RowFactPlan:
         shared: dict[int, list[Any]] = {}
         for c in contexts:
             if id(c.result) not in shared:
-                shared[id(c.result)] = [_COMPUTE[rf.compute](c, rf)  # type: ignore[index]
-                                        for rf in self._shared_fields]
+                shared[id(c.result)] = self._per_classification(c)
         by_row = [shared[id(c.result)] for c in contexts]
         iso: dict[date, str] = {}
         for key, how, a, b in self._steps:

@@ -81,6 +81,6 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
 def _columns(facts: Sequence[Fact]) -> Callable[[str], Sequence[Any]]:
     """A field's values over the row facts (None: absent), from a FactTable's columns as they are."""
     if isinstance(facts, FactTable):
-        return lambda key: facts.columns.get(key) or [None] * len(facts)
+        return facts.column
     return lambda key: [f.data.get(key) for f in facts]
 

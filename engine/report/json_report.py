@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any, TextIO
 
 import orjson
@@ -52,13 +53,8 @@ def _items(key: str, values: Iterator[Any], last: bool) -> Iterator[str]:
     """``"key": [ ... ]`` with each item as ``_dump(item, 2)`` would write it, a batch at a time."""
     pad = " " * _INDENT
     first = True
-    batch: list[Any] = []
-    for value in values:
-        batch.append(value)
-        if len(batch) == _BATCH:
-            yield (f'{pad}"{key}": [\n' if first else ",\n") + _inner(batch)
-            first, batch = False, []
-    if batch:
+    items = iter(values)
+    while batch := list(islice(items, _BATCH)):
         yield (f'{pad}"{key}": [\n' if first else ",\n") + _inner(batch)
         first = False
     yield (f'{pad}"{key}": []' if first else f"\n{pad}]") + ("\n" if last else ",\n")

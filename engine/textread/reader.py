@@ -156,6 +156,9 @@ class TextReader:
         negating = {c for c, ws in rules.equivalents.items() if set(ws) & set(rules.negation)}
         own = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
         self._own_negation = tuple(sorted(own, key=len, reverse=True))
+        # the verbs of setting up (设置, 安装, 配备…): the class ``installed`` names in reading.yaml
+        setup = rules.installed.verbs if rules.installed is not None else None
+        self._setup_words = frozenset(w for w, c in self._class_of.items() if c == setup)
         self._denied = self._denied_rx(negating)
         # lookaheads: every start, overlapping ones too; the alternatives longest first
         self._negation_at = re.compile(f"(?=({_alternatives(self._negation)}))") if self._negation else None
@@ -165,7 +168,7 @@ class TextReader:
         self._cues = tuple({*self._negation, *self._failure, *self._working, *self._lapsed,
                             *self._not_negating, *(normalise(w) for w in rules.establish),
                             *(normalise(w) for w in rules.plain_cues),
-                            *(w for w, c in self._class_of.items() if c == "设置" and len(w) > 1)})
+                            *(w for w in self._setup_words if len(w) > 1)})
 
     def _denied_rx(self, negating: set[str]) -> re.Pattern[str] | None:
         """What closes a clause after a phrase to say the thing is not there: "连墙件压根没有",
@@ -173,8 +176,7 @@ class TextReader:
         if not self.rules.denial_fillers:
             return None
         words = {*self._negation, *(w for w, c in self._class_of.items() if c in negating)}
-        verbs = {normalise(w) for w in self.rules.establish} | {
-            w for w, c in self._class_of.items() if c == "设置"}
+        verbs = {normalise(w) for w in self.rules.establish} | self._setup_words
         fillers = _alternatives(normalise(w) for w in self.rules.denial_fillers)
         done = _alternatives(self._fillers) or "(?!)"
         return re.compile(rf"(?:{fillers})*(?:{_alternatives(words)})(?:{done})?"
@@ -456,7 +458,7 @@ class TextReader:
     def _sets_up(self, words: str) -> bool:
         """``words`` open with a verb of setting up (配备, 设置, 安装): what follows is the thing set up."""
         m = self._member_rx.match(words)
-        return m is not None and self._class_of.get(m.group()) == "设置" and len(m.group()) > 1
+        return m is not None and m.group() in self._setup_words and len(m.group()) > 1
 
     def _failure_in_part(self, norm: str, clauses: list[tuple[int, int]], hi: int) -> int | None:
         """A failure word in the next clause when it speaks of part of the same things (其中四台故障)."""
@@ -668,12 +670,12 @@ def _settle(found: list[Evidence], embedded: Set[int] = frozenset()) -> TextRead
     kept: list[Evidence] = []
     for key, evs in by_key.items():
         values = list(dict.fromkeys(e.value for e in evs))
-        free = [e for e in evs if id(e) not in embedded]
-        if len(values) > 1 and free and len({e.value for e in free}) == 1:
-            evs, values = free, [free[0].value]
-        stated = [e for e in evs if not e.plain]
-        if len(values) > 1 and stated and len({e.value for e in stated}) == 1:
-            evs, values = stated, [stated[0].value]  # "加臭机停用…加臭剂罐": what is said beats a name
+        # a value standing on its own beats one inside another fact's phrase; then what is said
+        # beats a bare name ("加臭机停用…加臭剂罐")
+        for preferred in (lambda e: id(e) not in embedded, lambda e: not e.plain):
+            better = [e for e in evs if preferred(e)]
+            if len(values) > 1 and better and len({e.value for e in better}) == 1:
+                evs, values = better, [better[0].value]
         kept.extend(evs)  # the words stay on record, read or not
         if len(values) > 1:
             conflicts[key] = tuple(dict.fromkeys(e.words for e in evs))
