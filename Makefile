@@ -1,5 +1,6 @@
 # hazcheck: `make demo` audits a sample return, classifies a finding (facts, then a description) and audits two sample
-# ledgers (one as offices keep it); `make test` runs the whole suite.
+# ledgers (one as offices keep it), recounts a return from its detail records and shows a quarter's submissions
+# (late, missing, re-submitted units); `make test` runs the whole suite.
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -37,6 +38,16 @@ demo: $(STAMP)
 	@$(BIN)/hazcheck audit cases/hazard-ledger/township-2024-office/ledger.csv --as-of 2024-09-30; rc=$$?; \
 	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
 	  echo "退出码 $$rc（1 = 发现错误级问题）"
+	@echo; echo "== 5. 按明细台账重新统计调度表（行政处罚、移送司法、典型案例、培训、督导……） =="
+	@$(BIN)/hazcheck audit cases/campaign-2023-table/district-2023-09-recount/return.csv \
+	    --details cases/campaign-2023-table/district-2023-09-recount/details --as-of 2023-09-30; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo "退出码 $$rc（1 = 发现错误级问题）"
+	@echo; echo "== 6. 报送情况：一个季度各单位按时、迟报、漏报、补报、催报（√/× 表） =="
+	@$(BIN)/hazcheck status cases/submissions/county-2023-q3/log.csv \
+	    --units cases/submissions/county-2023-q3/units.txt --as-of 2023-09-30; rc=$$?; \
+	  if [ $$rc -gt 1 ]; then exit $$rc; fi; \
+	  echo "退出码 $$rc（1 = 有漏报等错误级问题）"
 
 test: $(STAMP)
 	$(BIN)/ruff check .

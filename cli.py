@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from engine import __version__
 from engine.errors import HazcheckError, InputError
 
 if TYPE_CHECKING:  # the engine is imported inside each command: `hazcheck --help` loads none of it
+    from engine.catalog import Catalog
     from engine.load.criteria import CriteriaSet
     from engine.model.findings import AuditResult
     from engine.model.ledger import LedgerForm
@@ -30,6 +32,8 @@ forms_app = typer.Typer(help="查看表单定义", no_args_is_help=True)
 app.add_typer(forms_app, name="forms")
 criteria_app = typer.Typer(help="查看已录入的判定标准和事实词表", no_args_is_help=True)
 app.add_typer(criteria_app, name="criteria")
+rules_app = typer.Typer(help="规则作者用：检查规则文件、运行示例案例", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
 
 # Piped output (a file, another program) gets a wide console so messages are not folded.
 out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
@@ -52,6 +56,17 @@ class BackendName(str, Enum):
     durable = "durable"
     polars = "polars"
     python = "python"
+
+
+RulesOption = Annotated[list[Path], typer.Option(
+    "--rules", help="规则包文件夹（其中有 forms/、checks/），可重复；也可用环境变量 HAZCHECK_RULES")]
+
+
+def _catalog(rules: list[Path]) -> Catalog:
+    """The bundled forms and checks plus the rule packs of ``--rules`` and HAZCHECK_RULES."""
+    from engine.catalog import load_catalog, packs_from
+
+    return load_catalog(packs=packs_from(rules))
 
 
 class _Bar:
@@ -153,13 +168,19 @@ def audit(
     return_file: Annotated[Optional[Path], typer.Option(
         "--return", "-r", help="审核台账时：与之核对的调度表（各单位重大隐患数）")] = None,
     as_of: Annotated[Optional[str], typer.Option(
-        "--as-of", help="审核台账时：判断超期未整改的日期，默认今天")] = None,
+        "--as-of", help="审核台账（或用 --details 时）：判断超期未整改的日期，默认今天")] = None,
+    details: Annotated[Optional[Path], typer.Option(
+        "--details", "-d", help="审核报表时：明细台账所在的文件夹（行政处罚、移送司法、培训……），"
+                                "按填表说明的计数规则重新统计报表各数并逐一核对")] = None,
+    rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """审核一份调度表或隐患台账：列出每一处前后矛盾、认定错误及其依据。"""
     try:
         from engine.jobs import audit_file
 
         inputs = [p for p in (file, previous, return_file) if p is not None]
+        if details is not None and details.is_dir():
+            inputs += [p for p in details.iterdir() if p.is_file()]
         for target, flag in ((output, "--output"), (annotate, "--annotate")):
             if target is not None and any(_same_file(target, p) for p in inputs):
                 raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
@@ -169,7 +190,7 @@ def audit(
         try:
             job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
                              unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value,
-                             progress=bar)
+                             progress=bar, details=details, catalog=_catalog(rules))
         finally:
             bar.close()
         _emit(job.result, fmt, output)
@@ -236,6 +257,58 @@ def classify(
     except OSError as exc:
         raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
     raise typer.Exit(job.exit_code)
+
+
+@app.command()
+def status(
+    log: Annotated[Path, typer.Argument(
+        help="报送登记表（.xlsx 或 .csv）：每次报送一行，写明单位、报表、期别、报送日期，"
+             "可有截止日期、催报、补报")],
+    schedule: Annotated[Optional[str], typer.Option(
+        "--schedule", "-s", help="报送时限表：rules/schedules 中的 id 或一个 .yaml 文件；"
+                                 "不给则按登记表中的报表名称选用")] = None,
+    units: Annotated[Optional[Path], typer.Option(
+        "--units", "-u", help="应报送单位名单：每行一个单位的 .txt、含“单位”列的 .csv/.xlsx，或一份调度表；"
+                              "不给则用时限表中的名单，再没有则用登记表中出现的单位")] = None,
+    as_of: Annotated[Optional[str], typer.Option(
+        "--as-of", help="统计日期：此日已过截止日期仍未报送的为漏报，此日以后的报送不计入；默认今天")] = None,
+    period: Annotated[Optional[str], typer.Option(
+        "--period", "-p", help="列出哪一期（按截止日期）：2023Q3、2023年第三季度、2023年7月、2023、"
+                               "阶段名称、全程，或 2023-07-01~2023-09-30；"
+                               "默认登记表中最近的一个季度")] = None,
+    fmt: Annotated[OutputFormat, typer.Option(
+        "--format", help="输出格式：table 报送情况表和问题，json，csv 只含报送情况表")] = OutputFormat.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="把结果写入文件（原子写入）")] = None,
+) -> None:
+    """报送情况：按截止日期列出各单位各期报表是否按时报送（√/× 表），
+    指出迟报、漏报、催报、补报和整期未报送的单位。"""
+    try:
+        from engine.jobs import track_submissions
+        from engine.report.atomic import write_text_atomic
+        from engine.status import status_render
+
+        inputs = [p for p in (log, units, Path(schedule) if schedule else None) if p is not None]
+        if output is not None and any(_same_file(output, p) for p in inputs):
+            raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
+        result = track_submissions(log, schedule=schedule, units=units, as_of=as_of, period=period)
+        if fmt is OutputFormat.table:
+            target = Console(record=True, width=200, file=open(os.devnull, "w")) if output else out  # noqa: SIM115
+            status_render.render_table(result, target)
+            if output is not None:
+                write_text_atomic(output, target.export_text())
+        else:
+            render = status_render.render_json if fmt is OutputFormat.json else status_render.render_csv
+            doc = render(result)
+            if output is not None:
+                write_text_atomic(output, doc)
+            else:
+                sys.stdout.write(doc)
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+    raise typer.Exit(result.exit_code)
 
 
 def _criteria() -> CriteriaSet:
@@ -353,14 +426,12 @@ def criteria_show(
 
 
 @forms_app.command("list")
-def forms_list() -> None:
-    """列出所有表单。"""
+def forms_list(rules: RulesOption = []) -> None:  # noqa: B006
+    """列出所有表单（含规则包中的）。"""
     from rich.table import Table
 
-    from engine.catalog import load_catalog
-
     try:
-        catalog = load_catalog()
+        catalog = _catalog(rules)
     except HazcheckError as exc:
         raise _fail(exc) from None
     t = Table(title="表单")
@@ -372,16 +443,17 @@ def forms_list() -> None:
         layout = "每单位一行" if f.layout == "table" else "分部分单值"
         t.add_row(f.id, f.title, layout, str(len(f.indicators)))
     for ledger in catalog.ledgers.values():
-        t.add_row(ledger.id, ledger.title, "台账（每条隐患一行）", str(len(ledger.fields)))
+        layout = "台账（每条隐患一行）" if ledger.classifies else "明细台账（每条记录一行）"
+        t.add_row(ledger.id, ledger.title, layout, str(len(ledger.fields)))
     out.print(t)
 
 
 def _show_ledger(form: LedgerForm) -> None:
-    out.print(f"[bold]{form.title}[/]（{form.id}）")
+    out.print(Text(f"{form.title}（{form.id}）", style="bold"))
     from rich.table import Table
 
     if form.description:
-        out.print(form.description)
+        out.print(Text(form.description))
     t = Table()
     for col in ("key", "列名", "其他写法", "类型", "空白按", "说明"):
         t.add_column(col)
@@ -391,8 +463,6 @@ def _show_ledger(form: LedgerForm) -> None:
         blank = "" if f.blank is None else ("是" if f.blank else "否")
         t.add_row(f.key, f.label + (" *" if f.required else ""), "、".join(f.aliases), kind, blank, f.doc)
     out.print(t)
-    from rich.text import Text
-
     from engine.model.ledger import COMPUTATIONS
 
     facts = Table(title="台账行事实（审核规则检查的各项，row_fact）")
@@ -406,29 +476,33 @@ def _show_ledger(form: LedgerForm) -> None:
         facts.add_row(*(Text(x) for x in (rf.name, rf.key, kinds[rf.type], source, rf.doc)))
     out.print(facts)
     if form.reconcile:
-        out.print(f"与报表 {form.reconcile.form} 核对（--return）：", highlight=False)
+        targets = "、".join(form.reconcile.form)
+        out.print(f"计数规则：与报表 {targets} 核对（台账用 --return，报表用 --details）：",
+                  highlight=False, markup=False)
         for c in form.reconcile.counts:
-            out.print(f"  {c.label}（{c.indicator}）= 台账中 {c.count} 的条数", highlight=False)
+            how = (f"之和（{c.sum}）" if c.sum else f"中不同的 {'、'.join(c.distinct)} 个数" if c.distinct
+                   else "的条数")
+            out.print(f"  {c.label}（{c.indicator}）= 台账中 {c.count} {how}"
+                      + (f"；依据 {c.basis}" if c.basis else ""), highlight=False, markup=False)
 
 
 @forms_app.command("show")
-def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")]) -> None:
+def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")],
+               rules: RulesOption = []) -> None:  # noqa: B006
     """显示一个表单的指标、计量单位、填报范围和指标关系。"""
     from rich.table import Table
 
-    from engine.catalog import load_catalog
-
     try:
-        catalog = load_catalog()
+        catalog = _catalog(rules)
         if form_id in catalog.ledgers:
             _show_ledger(catalog.ledgers[form_id])
             return
         form = catalog.form(form_id)
     except HazcheckError as exc:
         raise _fail(exc) from None
-    out.print(f"[bold]{form.title}[/]（{form.id}）")
+    out.print(Text(f"{form.title}（{form.id}）", style="bold"))
     if form.description:
-        out.print(form.description)
+        out.print(Text(form.description))
     t = Table()
     for col in ("key", "指标", "计量单位", "填报单位", "属于"):
         t.add_column(col)
@@ -441,6 +515,60 @@ def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")]) -> Non
     for rate in form.rates:
         out.print(f"  比率 {rate.label} = {' + '.join(rate.numerator)} / {' + '.join(rate.denominator)}",
                   highlight=False)
+
+
+@rules_app.command("lint")
+def rules_lint(paths: Annotated[Optional[list[Path]], typer.Argument(
+        help="规则包文件夹（其中有 forms/、checks/）或表单、规则文件；不给则检查内置规则")] = None,
+) -> None:
+    """检查规则文件：列出每个文件中的每一处错误（文件:行 [键]：说明），有错误时退出码 2。"""
+    from engine.rule_lint import lint
+
+    report = lint(paths or [])
+    for e in report.errors:  # one line each, never wrapped: editors jump to file:line
+        sys.stdout.write(e.one_line() + "\n")
+    if report.errors:
+        err.print(f"{len(report.files)} 个文件，{len(report.errors)} 处错误", highlight=False)
+        raise typer.Exit(2)
+    out.print(f"{len(report.files)} 个文件，未发现错误", highlight=False)
+
+
+@rules_app.command("test")
+def rules_test(
+    packs: Annotated[Optional[list[Path]], typer.Argument(
+        help="规则包文件夹；其中 cases/ 的案例与内置案例一起运行")] = None,
+    backend: Annotated[BackendName, typer.Option("--backend", help="规则求值方式")] = BackendName.auto,
+) -> None:
+    """运行每个示例案例，列出每条规则漏报、多报的问题；每条规则须至少有一个案例触发它。"""
+    try:
+        from engine.catalog import packs_from
+        from engine.jobs import run_rule_cases
+
+        job = run_rule_cases(packs_from(packs or []), backend=backend.value)
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+
+    def key(k: tuple[str, str | None, tuple[str, ...]]) -> str:
+        return f"{k[0]}（{k[1] or '全表'}：{'、'.join(k[2]) or '—'}）"
+
+    for o in job.outcomes:
+        if o.error:
+            out.print(Text(f"✗ {o.name}：无法运行：{o.error}"))
+            continue
+        mark = "✓" if o.passed else "✗"
+        out.print(Text(f"{mark} {o.name}"))
+        for k in o.missing:
+            out.print(Text(f"    漏报 {key(k)}"))
+        for k in o.unexpected:
+            out.print(Text(f"    多报 {key(k)}"))
+        for k in o.todos_done:
+            out.print(Text(f"    todo 已能发现，可去掉 todo：{key(k)}"))
+    passed = sum(1 for o in job.outcomes if o.passed)
+    out.print(f"{len(job.outcomes)} 个案例，{passed} 个通过；{len(job.fired)} 条规则，"
+              f"{len(job.fired) - len(job.unfired)} 条有案例触发", highlight=False)
+    if job.unfired:
+        out.print(Text(f"没有任何案例触发的规则（请为每条规则加一个案例）：{'、'.join(job.unfired)}"))
+    raise typer.Exit(job.exit_code)
 
 
 @app.callback(invoke_without_command=True)

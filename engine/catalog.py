@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,12 +45,22 @@ class Catalog:
         return self._plans[form_id]
 
 
-def load_catalog(rules_dir: Path | None = None) -> Catalog:
-    """Forms from ``<rules>/forms`` and checks from ``<rules>/checks``; every form's plan is
-    compiled up front so that a broken rule is reported before any input is read."""
+def load_catalog(rules_dir: Path | None = None, packs: Sequence[Path] = ()) -> Catalog:
+    """Forms from ``<rules>/forms`` and checks from ``<rules>/checks``, then those of each rule
+    pack (``--rules DIR``, ``HAZCHECK_RULES``) in order; every form's plan is compiled up
+    front so that a broken rule is reported before any input is read."""
     root = rules_dir or bundled("rules")
-    every = load_forms(root / "forms")
-    rules = load_rules(root / "checks")
+    every: dict[str, Form | LedgerForm] = {}
+    origin: dict[str, str] = {}
+    rules: list[LoadedRule] = []
+    for n, folder in enumerate([root, *packs]):
+        pack = n > 0
+        if pack:
+            check_pack(folder)
+        if (folder / "forms").is_dir():
+            load_forms(folder / "forms", into=every, origin=origin, pack=pack)
+        if (folder / "checks").is_dir():
+            rules = load_rules(folder / "checks", into=rules, pack=pack)
     check_form_references(rules, every)
     forms = {k: f for k, f in every.items() if isinstance(f, Form)}
     ledgers = {k: f for k, f in every.items() if isinstance(f, LedgerForm)}
@@ -58,3 +70,26 @@ def load_catalog(rules_dir: Path | None = None) -> Catalog:
     for form_id in ledgers:
         catalog.counts(form_id)
     return catalog
+
+
+PACK_PARTS = ("forms", "checks")
+
+
+def check_pack(folder: Path) -> None:
+    """A rule pack is a folder laid out like the bundled ``rules/``: ``forms/`` and/or ``checks/``
+    of YAML files. Anything else in it is an error, not a file silently left unread."""
+    if not folder.is_dir():
+        raise InputError("规则包应为文件夹（其中有 forms/、checks/）", file=str(folder), field="--rules")
+    parts = {p.name for p in folder.iterdir() if not p.name.startswith(".")}
+    unknown = sorted(parts - set(PACK_PARTS) - {"cases", "README.md"})
+    if unknown:
+        raise InputError(f"规则包中不认识的内容：{'、'.join(unknown)}", file=str(folder), field="--rules",
+                         hint="规则包只读 forms/（表单）和 checks/（审核规则）；cases/ 放示例")
+    if not parts & set(PACK_PARTS):
+        raise InputError("规则包中没有 forms/ 或 checks/", file=str(folder), field="--rules")
+
+
+def packs_from(given: Sequence[Path] = (), environ: Mapping[str, str] | None = None) -> list[Path]:
+    """The rule packs of a run: ``HAZCHECK_RULES`` (folders separated as in PATH), then ``--rules``."""
+    env = (os.environ if environ is None else environ).get("HAZCHECK_RULES", "")
+    return [*(Path(p) for p in env.split(os.pathsep) if p), *given]

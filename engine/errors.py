@@ -33,7 +33,17 @@ class HazcheckError(Exception):
 
 
 class RuleFileError(HazcheckError):
-    """A rule, form or criteria file is invalid (authoring error)."""
+    """A rule, form or criteria file is invalid (authoring error).
+
+    ``others``: further errors found in the same pass (every invalid key of one model), so
+    that ``hazcheck rules lint`` can list them all; the one-line message counts them.
+    """
+
+    others: list[RuleFileError]
+
+    def __init__(self, message: str, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        self.others = []
 
 
 class InputError(HazcheckError):

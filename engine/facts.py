@@ -27,6 +27,8 @@ class Fact:
     # the indicators the fact is about, when its fields cannot say it one per field (a relation
     # of several parts to a whole): a tuple, never a string to split again
     subject: tuple[str, ...] | None = None
+    file: str | None = None  # the file its cells are in, when not the audited file (a return's cell
+    # that a ledger's count is compared with)
 
 
 class FactTable(BuiltOnRead[Fact]):

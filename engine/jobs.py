@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from engine.errors import InputError
+from engine.errors import HazcheckError, InputError
 
 if TYPE_CHECKING:  # each job imports only the stages it runs: classify never loads openpyxl or the forms
     from engine.catalog import Catalog
@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # each job imports only the stages it runs: classify never lo
     from engine.model.ledger import Ledger, LedgerForm
     from engine.model.records import Submission
     from engine.progress import Progress
+    from engine.status.tracking import StatusResult
 
 @dataclass(frozen=True)
 class AuditJob:
@@ -72,12 +73,14 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
                unit_kinds: Mapping[str, str] | None = None, unit: str | None = None,
                backend: str = "durable", catalog: Catalog | None = None,
                criteria: CriteriaSet | None = None, per_row: bool = False,
-               progress: Progress | None = None) -> AuditJob:
+               progress: Progress | None = None, details: Path | None = None) -> AuditJob:
     """Audit ``file``: a hazard ledger if it has a ledger header (or ``form`` names one), else a return.
 
     ``per_row`` (ledgers): classify every row on its own, not once per distinct finding — the
     slow reference path that tests and the benchmark's baseline compare the joined path with.
-    ``progress`` is called as a ledger's stages advance (engine/progress.py).
+    ``progress`` is called as a ledger's stages advance (engine/progress.py). ``details``
+    (returns): a folder of detail records (penalties, transfers, trainings…) from which the
+    return's figures are recounted under the counting rules of 填表说明.
     """
     from engine.catalog import load_catalog
     from engine.evaluate.run import audit as audit_submission
@@ -94,30 +97,78 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
     ledger = (read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers
               else detect_ledger(file, catalog.ledgers.values()) if form is None else None)
     if ledger is not None:
-        if previous is not None:
-            raise InputError("审核台账时不用 --previous（与报表核对请用 --return）", field="--previous")
+        if previous is not None or details is not None:
+            raise InputError("审核台账时不用 --previous、--details（与报表核对请用 --return）",
+                             field="--previous" if previous is not None else "--details")
         ledger_form = catalog.ledger(ledger.form_id)
         ret = None
         if return_file is not None:
             if ledger_form.reconcile is None:
                 raise InputError(f"台账表单 {ledger_form.id} 没有定义与报表的核对（reconcile）",
                                  field="--return")
-            ret = read_submission(return_file, catalog.forms, form_id=ledger_form.reconcile.form,
-                                  unit_kinds=kinds)
+            ret = _return_for(return_file, catalog, ledger_form.reconcile.form, kinds)
         result, _ = audit_ledger(ledger, catalog.plan(ledger_form.id), criteria or load_criteria(),
                                  as_of=_day(as_of, "--as-of"), counts=catalog.counts(ledger_form.id),
                                  ret=ret, backend=backend, per_row=per_row,
                                  progress=progress or silent)
         return AuditJob(result, form=ledger_form, ledger=ledger)
-    if return_file is not None or as_of is not None:
-        raise InputError("--return 和 --as-of 只用于审核隐患台账", field="--return")
+    if return_file is not None:
+        raise InputError("--return 只用于审核台账（审核报表时用 --details 给出明细台账所在的文件夹）",
+                         field="--return")
+    if as_of is not None and details is None:
+        raise InputError("--as-of 只用于审核台账（或与 --details 同用）", field="--as-of")
     sub = read_submission(file, catalog.forms, form_id=form, unit_kinds=kinds, unit=unit)
     prev = None
     if previous is not None:
         prev = read_submission(previous, catalog.forms, form_id=sub.form_id, unit_kinds=kinds, unit=unit)
     plan = catalog.plan(sub.form_id)
     result = audit_submission(sub, plan, previous=prev, backend=backend)
+    if details is not None:
+        from engine.ledger.run import recount_return
+
+        ledgers = [_detail(path, catalog, sub.form_id) for path in _detail_files(details)]
+        result = recount_return(result, sub, ledgers, catalog, criteria or load_criteria(),
+                                as_of=_day(as_of, "--as-of"), backend=backend)
     return AuditJob(result, submission=sub, form=plan.form)
+
+
+def _return_for(path: Path, catalog: Catalog, form_ids: Sequence[str], kinds: dict[str, str]) -> Submission:
+    """The return a ledger is reconciled with, read as one of the forms it counts into."""
+    from engine.read import read_submission
+
+    forms = {k: catalog.forms[k] for k in form_ids}
+    return read_submission(path, forms, form_id=form_ids[0] if len(form_ids) == 1 else None, unit_kinds=kinds)
+
+
+def _detail(path: Path, catalog: Catalog, form_id: str) -> Ledger:
+    """One file of ``--details``, read as the detail (or ledger) form its header fits; a file
+    no form fits is an input error naming it, never a table silently left out."""
+    from engine.read.ledger import detect_ledger
+
+    ledger = detect_ledger(path, catalog.ledgers.values())
+    usable = sorted(f.id for f in catalog.ledgers.values() if f.reconcile and form_id in f.reconcile.form)
+    if ledger is None:
+        raise InputError("不是可识别的明细台账（表头与任何台账表单都不符）", file=str(path),
+                         field="--details",
+                         hint=f"可用于重新统计 {form_id} 的表单：{'、'.join(usable)}；"
+                              "各表单的列见 hazcheck forms show <表单 id>")
+    return ledger  # a form that counts into no figure of this return is still audited row by row
+
+
+def _detail_files(folder: Path) -> list[Path]:
+    """The detail files of ``--details``: every spreadsheet in the folder (not its sub-folders).
+
+    Each must be a detail form the return is recounted from; a file that is not is an input
+    error naming it, rather than a table silently left out of the recount.
+    """
+    if not folder.is_dir():
+        raise InputError("--details 应为文件夹（其中每个文件是一份明细台账）", file=str(folder),
+                         field="--details")
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and not p.name.startswith((".", "~$")))
+    if not files:
+        raise InputError("文件夹中没有明细台账", file=str(folder), field="--details")
+    return files
 
 
 def fact_pairs(items: Sequence[str]) -> dict[str, str]:
@@ -162,3 +213,100 @@ def classify_findings(file: Path | None = None, *, facts: Sequence[str] = (), te
     except UnknownSector as exc:
         raise InputError(str(exc), file=where, field="--sector/行业", hint=exc.hint) from exc
     return ClassifyJob(results, [r.label for r in raws])
+
+
+def track_submissions(log: Path, *, schedule: str | None = None, units: Path | None = None,
+                      as_of: str | None = None, period: str | None = None) -> StatusResult:
+    """Submission tracking (``hazcheck status``): which unit sent which report for which period, when.
+
+    ``schedule``: a schedule file or the id of a bundled one (default: the bundled schedule
+    whose report names the log uses); ``units``: the roster file (default: the schedule's
+    roster, else the units the log names); ``as_of``: the day the table describes (default
+    today); ``period``: ``--period`` as written (default: the latest quarter in the log).
+    """
+    from engine.status.periods import PeriodError
+    from engine.status.roster import read_units
+    from engine.status.schedule_load import Schedule, resolve_schedule
+    from engine.status.submissions import Log, read_log
+    from engine.status.tracking import track
+
+    day = _day(as_of, "--as-of")
+    read: dict[str, Log] = {}  # the log as read under each candidate schedule's column names
+
+    def known_rows(candidate: Schedule) -> int:
+        try:
+            got = read.setdefault(candidate.source, read_log(log, candidate.columns))
+        except InputError:
+            return 0
+        return sum(1 for r in got.rows if candidate.report_named(r.raw.get("form")) is not None)
+
+    chosen = resolve_schedule(schedule, known_rows)
+    entries = read.get(chosen.source) or read_log(log, chosen.columns)
+    roster = read_units(units, chosen.columns) if units is not None else None
+    try:
+        return track(chosen, entries, as_of=day, window=period, units=roster,
+                     units_source=f"名单 {units}" if units is not None else None)
+    except PeriodError as exc:
+        raise InputError(str(exc), field="--period") from exc
+
+
+@dataclass(frozen=True)
+class CaseOutcome:
+    """One case of ``hazcheck rules test``: what it expected and did not get, and the reverse."""
+
+    name: str
+    missing: list[tuple[str, str | None, tuple[str, ...]]]
+    unexpected: list[tuple[str, str | None, tuple[str, ...]]]
+    todos_done: list[tuple[str, str | None, tuple[str, ...]]]  # known gaps that are closed now
+    error: str | None = None  # the case could not run (its one-line error)
+
+    @property
+    def passed(self) -> bool:
+        return self.error is None and not self.missing and not self.unexpected
+
+
+@dataclass(frozen=True)
+class RuleTestJob:
+    outcomes: list[CaseOutcome]
+    fired: dict[str, int]  # rule id -> findings it produced over all cases
+    unfired: list[str]  # checks no case fires: untested
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if all(o.passed for o in self.outcomes) and not self.unfired else 1
+
+
+def run_rule_cases(packs: Sequence[Path] = (), *, backend: str = "auto", catalog: Catalog | None = None,
+                   criteria: CriteriaSet | None = None) -> RuleTestJob:
+    """Every case (``cases/**/case.yaml`` bundled, and each pack's ``cases/``) through the same
+    entry point as ``hazcheck audit``; the gate: every check is fired by some case."""
+    from engine.cases import compare, find_cases, load_case, todos_done
+    from engine.catalog import load_catalog
+    from engine.load.criteria import load_criteria
+    from engine.paths import bundled
+
+    catalog = catalog or load_catalog(packs=packs)
+    cs = criteria or load_criteria()
+    roots = [bundled("cases"), *(p / "cases" for p in packs if (p / "cases").is_dir())]
+    fired: dict[str, int] = {r.rule.id: 0 for r in catalog.rules}
+    outcomes = []
+    for root in roots:
+        for path in find_cases(root):
+            name = str(path.parent.relative_to(root.parent))
+            try:
+                case = load_case(path)
+                job = audit_file(case.path(case.input), form=case.form,
+                                 previous=case.path(case.previous) if case.previous else None,
+                                 return_file=case.path(case.return_file) if case.return_file else None,
+                                 as_of=case.as_of, unit_kinds=case.unit_kinds, unit=case.unit,
+                                 backend=backend, catalog=catalog, criteria=cs,
+                                 details=case.path(case.details) if case.details else None)
+            except HazcheckError as exc:
+                outcomes.append(CaseOutcome(name, [], [], [], exc.one_line()))
+                continue
+            found = [*job.result.findings, *(f for d in job.result.details for f in d.findings)]
+            for f in found:
+                fired[f.rule] = fired.get(f.rule, 0) + 1
+            missing, unexpected = compare(case.expect, found)
+            outcomes.append(CaseOutcome(name, missing, unexpected, todos_done(case.expect, found)))
+    return RuleTestJob(outcomes, fired, sorted(r for r, n in fired.items() if n == 0))

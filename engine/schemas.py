@@ -23,6 +23,8 @@ from engine.model.ledger import LedgerForm
 from engine.model.reading import ReadingRules
 from engine.model.rules import Rule
 from engine.model.sectors import SectorTable
+from engine.status.schedule import ScheduleFile
+from engine.status.status_cases import StatusCase
 from engine.text_cases import TextCaseFile
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -36,6 +38,8 @@ SHORTHANDS: dict[tuple[str, str], dict[str, Any] | None] = {
     ("Rate", "numerator"): {"type": "string"},  # one indicator key instead of a list
     ("Rate", "denominator"): {"type": "string"},
     ("Basis", ""): {"type": "string"},  # basis: 填表说明 (the document alone)
+    ("Reconcile", "form"): {"type": "string"},  # one return form instead of a list
+    ("Rule", "severity"): {"enum": ["错误", "警告", "提示"]},  # the Chinese words for error/warning/info
     ("Item", "article"): None,  # taken from ref (第四条第(三)项 → 第四条) when not written
 }
 
@@ -129,4 +133,8 @@ SCHEMAS: dict[str, tuple[tuple[str, ...], Callable[[], dict[str, Any]]]] = {
                    lambda: _model(TextCaseFile, "书面隐患描述用例（cases/classify/*.yaml）")),
     "criteria-cases": (("cases/criteria/*.yaml",),
                        lambda: _model(CriteriaCases, "条款用例（cases/criteria/*.yaml）")),
+    "schedule": (("rules/schedules/*.yaml",),
+                 lambda: _model(ScheduleFile, "报送时限表（rules/schedules/*.yaml）")),
+    "status-case": (("cases/submissions/*/status-case.yaml",),
+                    lambda: _model(StatusCase, "报送情况用例（cases/submissions/*/status-case.yaml）")),
 }

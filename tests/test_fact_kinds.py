@@ -12,7 +12,8 @@ import pytest
 
 from engine.errors import RuleFileError
 from engine.facts import derive_facts
-from engine.ledger.facts import ledger_row_facts, ledger_unit_facts
+from engine.ledger.facts import ledger_row_facts
+from engine.ledger.recount import unit_facts
 from engine.load.factkinds import fact_kinds, load_fact_kinds
 from engine.paths import bundled
 from engine.read import read_submission
@@ -33,8 +34,8 @@ def _built(catalog, criteria) -> list:
     form = catalog.ledger("hazard-ledger")
     rows, _ = ledger_row_facts(read_ledger(LEDGER / "ledger.csv", form), form,
                                Classifier(criteria, get_backend("python")), date(2024, 3, 31))
-    ret = read_submission(LEDGER / "return.csv", catalog.forms, form_id=form.reconcile.form)
-    return facts + list(rows) + ledger_unit_facts(rows, catalog.counts(form.id), ret)
+    ret = read_submission(LEDGER / "return.csv", catalog.forms, form_id=form.reconcile.form[0])
+    return facts + list(rows) + unit_facts(rows, catalog.counts(form.id), ret)
 
 
 def test_fields_built_are_declared_with_their_types(catalog, criteria) -> None:

@@ -313,7 +313,7 @@ def test_return_needs_the_unit_column(tmp_path: Path, catalog: Catalog, criteria
                             backend="python")
     assert alone.summary.facts == 1
     ret_file = bundled("cases") / "hazard-ledger" / "district-2024-q1" / "return.csv"
-    ret = read_submission(ret_file, catalog.forms, form_id=form.reconcile.form)
+    ret = read_submission(ret_file, catalog.forms, form_id=form.reconcile.form[0])
     with pytest.raises(InputError) as info:
         audit_ledger(ledger, catalog.plan(form.id), criteria, as_of=date(2024, 9, 30), ret=ret,
                      counts=catalog.counts(form.id), backend="python")

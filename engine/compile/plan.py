@@ -93,14 +93,14 @@ def compile_rule(loaded: LoadedRule, form: Form | LedgerForm) -> CompiledRule:
     return CompiledRule(rule, condition, fields, tuple(placeholders), labels)
 
 
-def _fits(kind: str, form: Form | LedgerForm) -> bool:
+def fits_kind(kind: str, form: Form | LedgerForm) -> bool:
     """Ledger rules look at ledger facts, return rules at return facts; neither sees the other's form."""
     return fact_kinds()[kind].ledger == isinstance(form, LedgerForm)
 
 
 def compile_plan(rules: list[LoadedRule], form: Form | LedgerForm) -> Plan:
     compiled = tuple(compile_rule(r, form) for r in rules
-                     if r.rule.applies_to(form.id) and _fits(r.rule.on, form))
+                     if r.rule.applies_to(form.id) and fits_kind(r.rule.on, form))
     h = hashlib.sha256(form.model_dump_json().encode())
     for c in compiled:
         h.update(c.rule.model_dump_json().encode())
@@ -118,31 +118,62 @@ def check_form_references(rules: list[LoadedRule], forms: dict[str, Form | Ledge
 
 @dataclass(frozen=True)
 class CompiledCount:
+    """One counting rule compiled against the form's row facts (see ReconcileCount)."""
+
     indicator: str
     label: str
-    condition: Expr
+    condition: Expr  # the rows that count
+    forms: tuple[str, ...]  # the return forms that have the indicator
+    sum: str | None = None  # row-fact key whose values are added instead of counting rows
+    distinct: tuple[str, ...] = ()  # row-fact keys whose different values are counted
+    among: Expr | None = None  # the rows the figure is about: those not counted are named
+    basis: str | None = None
 
 
 def compile_counts(form: LedgerForm, forms: dict[str, Form]) -> tuple[CompiledCount, ...]:
-    """The ledger form's reconciliation counts, compiled against ledger-row facts."""
+    """The ledger form's counting rules, compiled against its row facts.
+
+    ``reconcile.form`` may name several return forms (the district table, the sections
+    return); each count's indicator must be in at least one of them, and is reconciled with
+    the return forms that have it.
+    """
     if form.reconcile is None:
         return ()
     where = f"rules/forms/{form.id}.yaml"
-    target = forms.get(form.reconcile.form)
-    if target is None:
-        raise RuleFileError(f"reconcile.form “{form.reconcile.form}” 不存在", file=where,
-                            field="reconcile.form")
-    keys = {i.key for i in target.indicators}
+    targets = []
+    for form_id in form.reconcile.form:
+        if form_id not in forms:
+            raise RuleFileError(f"reconcile.form “{form_id}” 不存在", file=where, field="reconcile.form",
+                                hint=f"已有报表表单：{'、'.join(sorted(forms))}")
+        targets.append(forms[form_id])
     vocab = Vocabulary("ledger_row", form)
+
+    def condition(text: str, field: str) -> Expr:
+        try:
+            return normalize(parse(text), vocab.resolve)
+        except (ExprSyntaxError, UnknownName, ExprTypeError) as exc:
+            raise RuleFileError(f"核对条件 “{text}” 有误：{exc}", file=where, field=field) from exc
+
+    def key(name: str, field: str, number: bool = False) -> str:
+        try:
+            found = vocab.resolve(name)
+        except UnknownName as exc:
+            raise RuleFileError(str(exc), file=where, field=field, hint=exc.hint) from exc
+        if number and found.type != "number":
+            raise RuleFileError(f"“{name}” 不是数值项，不能求和", file=where, field=field)
+        return found.key
+
     out = []
     for n, c in enumerate(form.reconcile.counts):
-        if c.indicator not in keys:
-            raise RuleFileError(f"报表 {target.id} 没有指标 “{c.indicator}”", file=where,
-                                field=f"reconcile.counts[{n}].indicator")
-        try:
-            condition = normalize(parse(c.count), vocab.resolve)
-        except (ExprSyntaxError, UnknownName, ExprTypeError) as exc:
-            raise RuleFileError(f"核对条件 “{c.count}” 有误：{exc}", file=where,
-                                field=f"reconcile.counts[{n}].count") from exc
-        out.append(CompiledCount(c.indicator, c.label, condition))
+        at = f"reconcile.counts[{n}]"
+        having = tuple(t.id for t in targets if any(i.key == c.indicator for i in t.indicators))
+        if not having:
+            raise RuleFileError(f"报表 {'、'.join(form.reconcile.form)} 没有指标 “{c.indicator}”", file=where,
+                                field=f"{at}.indicator")
+        out.append(CompiledCount(
+            c.indicator, c.label, condition(c.count, f"{at}.count"), having,
+            sum=key(c.sum, f"{at}.sum", number=True) if c.sum is not None else None,
+            distinct=tuple(key(d, f"{at}.distinct") for d in c.distinct),
+            among=condition(c.among, f"{at}.among") if c.among is not None else None,
+            basis=c.basis))
     return tuple(out)

@@ -86,7 +86,7 @@ def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     return trusted(Finding, {
         "rule": rule.id, "title": rule.title, "severity": rule.severity, "unit": fact.unit, "fields": fields,
         "values": values, "labels": compiled.labels_map, "message": message, "basis": compiled.basis_text,
-        "cells": tuple(cells)})
+        "cells": tuple(cells), "file": fact.file})
 
 
 def _rates(sub: Submission, plan: Plan) -> list[RateValue]:
@@ -123,5 +123,6 @@ def audit(sub: Submission, plan: Plan, *, previous: Submission | None = None,
         units=sum(1 for r in sub.rows if not r.is_total), facts=len(facts),
         facts_evaluated=evaluated, rules=len(plan.rules), backend=engine.name, counts=counts,
         rates=_rates(sub, plan), previous=previous.source if previous else None,
+        ignored_columns=sub.ignored,
     )
     return AuditResult(findings=findings, summary=summary)

@@ -3,9 +3,7 @@
 Every row is classified against the determination criteria (through the same backend as
 ``hazcheck classify``); the verdict, the five-in-place gaps, sign-offs and deadlines are
 then asserted as one ``ledger_row`` fact per row, and the ledger rules judge those. With a
-return (``--return``), ledger rows are counted per unit in Python (the rule engine does
-not aggregate) and each count is asserted as a ``ledger_unit`` fact beside the return's
-figure.
+return (``--return``), the rows are counted per unit by engine/ledger/recount.py.
 """
 
 from __future__ import annotations
@@ -21,16 +19,13 @@ from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import ClassifiedBatch, Classifier, FindingInput, GroupHelpers
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
 from engine.classify.select import EditionsInForce, Selection, select_standards
-from engine.compile.plan import CompiledCount
-from engine.expr.evaluate import holds
 from engine.facts import Fact, FactTable
 from engine.ledger.rowfact import RowContext, RowFactPlan
 from engine.model.classification import Classification
 from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow, RowValues
-from engine.model.records import CellRef, Submission
+from engine.model.records import CellRef
 from engine.progress import STEP, Progress, silent
 from engine.read.numbers import parse_value, yes_no
-from engine.read.text import clean_unit_name
 
 _TRUE = frozenset({"已签字", "已挂牌", "已处罚"})  # beyond engine.read.numbers.yes_no: ledger wording
 _FALSE = frozenset({"未签字", "未挂牌", "未处罚", "/", "—", "-"})
@@ -51,7 +46,10 @@ def _typed(field: LedgerField, raw: object) -> Any:
             raise ValueError(f"应为数值，写的是 “{raw}”")
         return value
     if field.type == "date":
-        return parse_day(raw, serials=True)
+        try:
+            return parse_day(raw, serials=True)
+        except ValueError:  # its own message begins 日期 “…”: after the column's label, say it once
+            raise ValueError(f"应为日期（如 2024-03-01），写的是 “{raw}”") from None
     text = re.sub(r"\s+", "", str(raw)) if field.values else str(raw).strip()
     text = field.synonyms.get(text, text)
     if field.values and text not in field.values:
@@ -71,7 +69,7 @@ class _Row:
     production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
-class _Typer:
+class CellTyper:
     """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
     yes/no answers on every row, so each distinct cell is read once."""
 
@@ -111,7 +109,7 @@ class _Typer:
         return RowValues(self._at, tuple(values)), tuple(unreadable)
 
 
-def _read_row(row: LedgerRow, classifier: Classifier, typer: _Typer,
+def _read_row(row: LedgerRow, classifier: Classifier, typer: CellTyper,
               facts_seen: dict[str, tuple[dict[str, Any], str | None]]) -> _Row:
     values, unreadable = typer.row(row.raw)
     raw_facts = row.raw.get("facts")
@@ -241,7 +239,7 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     same facts as columns). Rows that repeat a finding share one Classification object
     (undated: the row fact has the date, and the date's notes are in its 判定说明).
     """
-    typer = _Typer(form)
+    typer = CellTyper(form)
     facts_seen: dict[str, tuple[dict[str, Any], str | None]] = {}
     total = len(ledger.rows)
     rows = []
@@ -292,27 +290,3 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
         return facts, results
     keys = [rf.key for rf in form.row_fact]
     return FactTable("ledger_row", keys, plan.columns(contexts), cells, len(contexts)), results
-
-
-def ledger_unit_facts(row_facts: Sequence[Fact], counts: Sequence[CompiledCount],
-                      ret: Submission) -> list[Fact]:
-    """Per unit and reconciled column: how many ledger rows count into it, and the return's figure."""
-    by_unit: dict[str, list[Fact]] = {}
-    for f in row_facts:
-        by_unit.setdefault(f.unit or "", []).append(f)
-    ret_rows = {clean_unit_name(r.unit): r for r in ret.rows if not r.is_total}
-    units = list(dict.fromkeys([*ret_rows, *(u for u in by_unit if u)]))
-    out = []
-    for unit in units:
-        row = ret_rows.get(unit)
-        for c in counts:
-            n = sum(1 for f in by_unit.get(unit, []) if holds(c.condition, f.data))
-            cell = row.cells.get(c.indicator) if row is not None else None
-            value = None
-            if cell is not None and cell.status != "unreadable":
-                value = 0 if cell.status == "blank" else cell.value
-            data = {"unit": unit, "field": c.indicator, "label": c.label, "ledger_count": n,
-                    "return_value": value, "in_return": row is not None}
-            refs = [cell.ref] if cell is not None and cell.ref is not None else []
-            out.append(Fact("ledger_unit", {k: v for k, v in data.items() if v is not None}, unit, refs))
-    return out

@@ -23,6 +23,7 @@ from engine.expr.predicate import compile_predicate
 from engine.model.classification import Classification
 from engine.model.ledger import COMPUTATIONS, LedgerForm, RowFactField
 from engine.read.text import clean_unit_name
+from engine.read.unitkind import guess_unit_kind
 
 
 @dataclass(frozen=True, slots=True)  # slots: one per ledger row
@@ -31,7 +32,7 @@ class RowContext:
 
     line: int
     values: Mapping[str, Any]  # typed column values by field key
-    result: Classification
+    result: Classification | None  # None: a detail form, whose rows are counted, not classified
     reasons: tuple[str, ...]  # the classification's reasons, this row's date notes included
     repeat_of: tuple[int, str | None] | None  # (line, 编号) of the first row it repeats
     production: bool | None
@@ -91,6 +92,7 @@ def _words(result: Classification) -> str:
 _COMPUTE: dict[str, Callable[[RowContext, RowFactField], Any]] = {
     "unit_name": lambda c, f: clean_unit_name(c.values.get("unit")) or None,
     "finding_id": lambda c, f: str(c.values.get("finding_id") or f"第{c.line}行"),
+    "unit_kind": lambda c, f: guess_unit_kind(c.values.get("unit") or ""),
     "production": _production,
     "production_reason": lambda c, f: c.production_reason,
     "verdict": lambda c, f: c.result.verdict,

@@ -7,12 +7,15 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
+from engine.catalog import Catalog
 from engine.classify.run import Classifier
 from engine.compile.plan import CompiledCount, Plan
 from engine.errors import EvaluationError, InputError
 from engine.evaluate.run import get_backend
 from engine.facts import Fact, FactTable
-from engine.ledger.facts import ledger_row_facts, ledger_unit_facts
+from engine.ledger.facts import ledger_row_facts
+from engine.ledger.records import record_row_facts
+from engine.ledger.recount import unit_facts as recounted
 from engine.ledger.results import LedgerFindings, LedgerRows
 from engine.load.criteria import CriteriaSet
 from engine.model.classification import Classification
@@ -42,14 +45,18 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
                          field=unit.label,
                          hint=f"加一列 {unit.label}（也可写作 {'、'.join(unit.aliases[:4])}）")
     engine = get_backend(backend)
-    helpers = None
-    if not per_row and cs.folder is not None:
-        from engine.classify.helpers import ProcessHelpers, workers_wanted
+    verdicts: list[Classification] = []
+    if plan.form.classifies:
+        helpers = None
+        if not per_row and cs.folder is not None:
+            from engine.classify.helpers import ProcessHelpers, workers_wanted
 
-        helpers = ProcessHelpers(cs.folder, backend, workers_wanted(), engine=engine)
-    row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of, per_row=per_row,
-                                           helpers=helpers, progress=progress)
-    unit_facts = ledger_unit_facts(row_facts, counts, ret) if ret is not None else []
+            helpers = ProcessHelpers(cs.folder, backend, workers_wanted(), engine=engine)
+        row_facts, verdicts = ledger_row_facts(ledger, plan.form, Classifier(cs, engine), as_of,
+                                               per_row=per_row, helpers=helpers, progress=progress)
+    else:  # a detail form: its records are counted, not judged against the criteria
+        row_facts = record_row_facts(ledger, plan.form, as_of, per_row=per_row, progress=progress)
+    unit_facts = recounted(row_facts, counts, ret) if ret is not None else []
     rows_in, total = len(row_facts), len(row_facts) + len(unit_facts)
     progress("台账规则", 0, total)
     hits, evaluated = engine.evaluate(plan, row_facts)  # a FactTable: the columnar backend reads its columns
@@ -72,10 +79,11 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
         counts={s: severities.get(s, 0) for s in SEVERITY_ORDER},
         rates=[], reconciled_with=ret.source if ret is not None else None,
     )
-    rows = LedgerRows([row.line for row in ledger.rows], column, verdicts)
+    rows = LedgerRows([row.line for row in ledger.rows], column, verdicts) if verdicts else []
     # the findings and rows are sequences built on reading (engine/ledger/results.py): the
     # result holds them as they are, not copied into lists
-    return trusted(AuditResult, {"findings": findings, "summary": summary, "rows": rows}), verdicts
+    result = trusted(AuditResult, {"findings": findings, "summary": summary, "rows": rows, "details": []})
+    return result, verdicts
 
 
 def _columns(facts: Sequence[Fact]) -> Callable[[str], Sequence[Any]]:
@@ -84,3 +92,22 @@ def _columns(facts: Sequence[Fact]) -> Callable[[str], Sequence[Any]]:
         return facts.column
     return lambda key: [f.data.get(key) for f in facts]
 
+
+
+def recount_return(result: AuditResult, ret: Submission, ledgers: Sequence[Ledger], catalog: Catalog,
+                   cs: CriteriaSet, *, as_of: date, backend: str = "durable") -> AuditResult:
+    """The return's audit with each detail file audited beside it and the return's figures
+    recounted from it (``hazcheck audit RETURN --details DIR``).
+
+    Each detail file is a ledger audit of its own (its records' findings: a penalty on a
+    pedestrian, a training attendee who is not enforcement staff), reconciled with ``ret``
+    under its form's counting rules; the findings on the return's figures point at the
+    return's cells (their ``file``), so the annotated return shows them.
+    """
+    details = []
+    for ledger in ledgers:
+        detail, _ = audit_ledger(ledger, catalog.plan(ledger.form_id), cs, as_of=as_of,
+                                 counts=catalog.counts(ledger.form_id), ret=ret, backend=backend)
+        details.append(detail)
+    summary = result.summary.model_copy(update={"details": [d.summary.source for d in details]})
+    return result.model_copy(update={"details": details, "summary": summary})

@@ -31,10 +31,8 @@ def _sectioned(doc: Located, model: type[Form] | type[LedgerForm], sections: tup
             merged[section] = data[section]
     try:
         return model.model_validate(merged)
-    except ValidationError as exc:
-        first = exc.errors()[0]["loc"]
-        prefix = () if first and first[0] in sections else ("form",)
-        raise validation_error(doc, exc, prefix) from exc
+    except ValidationError as exc:  # a section's error sits at its section, the others under form:
+        raise validation_error(doc, exc, lambda loc: () if loc and loc[0] in sections else ("form",)) from exc
 
 
 def form_from_document(doc: Located) -> Form:
@@ -53,18 +51,29 @@ def ledger_from_document(doc: Located) -> LedgerForm:
     return form
 
 
-def load_forms(folder: Path) -> dict[str, Form | LedgerForm]:
-    """Every form under ``folder``, keyed by id; duplicate ids are an error."""
-    forms: dict[str, Form | LedgerForm] = {}
-    origin: dict[str, str] = {}
+def form_from_file(path: Path) -> tuple[Form | LedgerForm, Located]:
+    """One form file (a return form, or ``kind: ledger``), validated."""
+    doc = load_yaml(path)
+    is_ledger = isinstance(doc.data, dict) and isinstance(doc.data.get("form"), dict) \
+        and doc.data["form"].get("kind") == "ledger"
+    return (ledger_from_document(doc) if is_ledger else form_from_document(doc)), doc
+
+
+def load_forms(folder: Path, *, into: dict[str, Form | LedgerForm] | None = None,
+               origin: dict[str, str] | None = None, pack: bool = False) -> dict[str, Form | LedgerForm]:
+    """Every form under ``folder``, keyed by id, added to ``into`` (the forms loaded before,
+    ``origin`` their files). A repeated id is an error naming both files — unless the form
+    comes from a rule pack and says ``overrides: true``, which replaces the earlier one."""
+    forms = {} if into is None else into
+    origin = {} if origin is None else origin
     for path in sorted(folder.glob("*.yaml")):
-        doc = load_yaml(path)
-        is_ledger = isinstance(doc.data, dict) and isinstance(doc.data.get("form"), dict) \
-            and doc.data["form"].get("kind") == "ledger"
-        form = ledger_from_document(doc) if is_ledger else form_from_document(doc)
-        if form.id in forms:
-            raise RuleFileError(f"表单 id “{form.id}” 已在 {origin[form.id]} 中定义",
-                                file=str(path), line=doc.line_of(("form", "id")), field="form.id")
+        form, doc = form_from_file(path)
+        where: dict[str, Any] = {"file": str(path), "line": doc.line_of(("form", "id")), "field": "form.id"}
+        if form.id in forms and not (pack and form.overrides):
+            hint = "规则包中的表单要替换内置表单，在 form: 下写 overrides: true" if pack else None
+            raise RuleFileError(f"表单 id “{form.id}” 已在 {origin[form.id]} 中定义", **where, hint=hint)
+        if form.overrides and form.id not in forms:
+            raise RuleFileError(f"overrides: true，但没有要替换的表单 “{form.id}”", **where)
         forms[form.id] = form
         origin[form.id] = str(path)
     return forms

@@ -7,7 +7,7 @@ maps that path back to the line the rule author has to edit.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -124,19 +124,32 @@ _MESSAGES = {
 }
 
 
-def validation_error(doc: Located, exc: ValidationError, prefix: PathKey = ()) -> RuleFileError:
-    """Turn the first pydantic error into a RuleFileError pointing at file:line and key."""
-    err = exc.errors()[0]
+def _one(doc: Located, err: Any, prefix: PathKey) -> RuleFileError:
     loc = prefix + tuple(err["loc"])
     msg = _MESSAGES.get(err["type"], err["msg"])
     if err["type"] == "literal_error":
         msg = f"{msg}：{err['msg'].split('Input should be ', 1)[-1]}"
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-    more = len(exc.errors()) - 1
-    if more:
-        msg += f"（另有 {more} 处错误）"
     return doc.error(loc, msg)
+
+
+def validation_error(doc: Located, exc: ValidationError,
+                     prefix: PathKey | Callable[[PathKey], PathKey] = ()) -> RuleFileError:
+    """The first pydantic error as a RuleFileError pointing at file:line and key; the others
+    ride along in ``others`` (``hazcheck rules lint`` prints every one). ``prefix``: where
+    the validated data sits in the file, or a function of each error's location giving it."""
+    errors = exc.errors()
+
+    def at(err: Any) -> RuleFileError:
+        loc = tuple(err["loc"])
+        return _one(doc, err, prefix(loc) if callable(prefix) else prefix)
+
+    first = at(errors[0])
+    if len(errors) > 1:
+        first.message += f"（另有 {len(errors) - 1} 处错误）"
+        first.others = [at(e) for e in errors[1:]]
+    return first
 
 
 M = TypeVar("M", bound=BaseModel)

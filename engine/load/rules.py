@@ -47,16 +47,27 @@ def rules_from_document(doc: Located) -> list[LoadedRule]:
     return out
 
 
-def load_rules(folder: Path) -> list[LoadedRule]:
-    """Every rule under ``folder`` (sorted by file name); duplicate ids are an error."""
-    rules: list[LoadedRule] = []
-    seen: dict[str, LoadedRule] = {}
+def load_rules(folder: Path, *, into: list[LoadedRule] | None = None, pack: bool = False) -> list[LoadedRule]:
+    """Every rule under ``folder`` (sorted by file name), after the rules of ``into``.
+
+    A repeated id is an error naming both places — unless the rule comes from a rule pack and
+    says ``overrides: true``, which replaces the earlier rule where it stood.
+    """
+    rules: list[LoadedRule] = list(into or [])
+    seen: dict[str, int] = {r.rule.id: n for n, r in enumerate(rules)}
     for path in sorted(folder.glob("*.yaml")):
         for loaded in rules_from_document(load_yaml(path)):
-            first = seen.get(loaded.rule.id)
-            if first:
-                raise loaded.error("id", f"规则 id “{loaded.rule.id}” 与 {first.doc.file}:"
-                                         f"{first.line('id')} 重复")
-            seen[loaded.rule.id] = loaded
-            rules.append(loaded)
+            at = seen.get(loaded.rule.id)
+            if loaded.rule.overrides and at is None:
+                raise loaded.error("overrides", f"overrides: true，但没有要替换的规则 “{loaded.rule.id}”")
+            if at is not None and not (pack and loaded.rule.overrides):
+                first = rules[at]
+                hint = "规则包中的规则要替换内置规则，写 overrides: true" if pack else None
+                where = f"{first.doc.file}:{first.line('id')}"
+                raise loaded.error("id", f"规则 id “{loaded.rule.id}” 与 {where} 重复", hint)
+            if at is not None:
+                rules[at] = loaded
+            else:
+                seen[loaded.rule.id] = len(rules)
+                rules.append(loaded)
     return rules

@@ -21,6 +21,7 @@ class Finding(BaseModel):
     message: str
     basis: str
     cells: tuple[CellRef, ...] = ()
+    file: str | None = None  # the file the cells are in, when not the audited file
 
     def key(self) -> tuple[str, str | None, tuple[str, ...]]:
         """Identity used to compare against expected findings of a case."""
@@ -49,6 +50,8 @@ class Summary(BaseModel):
     rates: list[RateValue]
     previous: str | None = None
     reconciled_with: str | None = None  # ledger audits: the return given with --return
+    details: list[str] = []  # return audits with --details: the detail files recounted
+    ignored_columns: list[str] = []  # return audits: columns of the file that are no indicator of the form
 
 
 class RowVerdict(BaseModel):
@@ -72,7 +75,14 @@ class AuditResult(BaseModel):
     findings: list[Finding]
     summary: Summary
     rows: list[RowVerdict] = []  # ledger audits only
+    # a return audited with --details: each detail file's own audit (its records' findings, and
+    # the return's figures recounted from it)
+    details: list[AuditResult] = []
 
     @property
     def has_errors(self) -> bool:
-        return any(f.severity == "error" for f in self.findings)
+        return (any(f.severity == "error" for f in self.findings)
+                or any(d.has_errors for d in self.details))
+
+
+AuditResult.model_rebuild()  # details: a list of its own kind

@@ -101,6 +101,7 @@ class Form(Strict):
     relations: tuple[Relation, ...] = ()
     rates: tuple[Rate, ...] = ()
     basis: str | None = None
+    overrides: bool = Field(False, description="规则包中：替换内置的同 id 表单（不写则 id 相同是错误）")
 
     @model_validator(mode="after")
     def _references(self) -> Form:

@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.model.records import CellRef
 from engine.model.trusted import trusted
@@ -66,7 +66,8 @@ class LedgerField(Strict):
 COMPUTATIONS: dict[str, str] = {
     # name -> what it gives (the mechanisms a row-fact field may name with ``compute``)
     "unit_name": "填报单位名称（去掉空白和序号）",
-    "finding_id": "隐患编号；没有时为“第N行”",
+    "finding_id": "编号（隐患编号、案号……，即 finding_id 列）；没有时为“第N行”",
+    "unit_kind": "填报单位类型：镇街 或 区直部门（按单位名称识别；无法判断时空白）",
     "production": "是否生产经营单位：该列所填；未填时按行业和企业名称识别（criteria/sectors.yaml）",
     "production_reason": "识别为非生产经营单位的依据",
     "verdict": "按判定标准的判定结果：重大、一般、待确认",
@@ -88,6 +89,13 @@ COMPUTATIONS: dict[str, str] = {
     "facts_readable": "事实列能否读成判定标准的事实",
     "facts_problem": "事实列无法识别的原因",
 }
+
+
+# the computations of a hazard ledger: each row classified against the criteria (its 行业
+# read, its 事实 typed) and compared with the other findings; a detail form has none of them
+HAZARD_ONLY = frozenset({"production", "production_reason", "verdict", "matches_item", "matched_refs",
+                         "matched_words", "verdict_reason", "counted_major", "facts_readable",
+                         "facts_problem", "duplicate", "duplicate_of"})
 
 
 class RowFactField(Strict):
@@ -132,16 +140,39 @@ class RowFactField(Strict):
 
 
 class ReconcileCount(Strict):
-    """One return column and the ledger rows that count into it."""
+    """One return column and the ledger rows that count into it (a counting rule of 填表说明).
+
+    By default each row that meets ``count`` counts once. ``sum`` adds a number field
+    instead (罚款金额, 人数); ``distinct`` counts the different values of the fields it names
+    among those rows (a tour counted once per document, one typical case per type and
+    sector). ``among`` names the rows the column is about (all the unit's rows unless said),
+    so that those of them the rule leaves out can be named when the return's figure differs.
+    """
 
     indicator: str = Field(description="报表指标 key")
     label: str
     count: str = Field(description="台账行计入该指标的条件（台账行事实）")
+    sum: str | None = Field(None, description="计入各行此项（数值）之和，而不是行数")
+    distinct: tuple[str, ...] = Field((), description="计入各行这几项的不同取值个数（如同一文件只计一次）")
+    among: str | None = Field(
+        None, description="与该指标有关的行（不写则为该单位的所有行）：其中不计入的行在数目不符时列出")
+    basis: str | None = Field(None, description="计数规则的依据，如 填表说明第5条")
+
+    @model_validator(mode="after")
+    def _one_way(self) -> ReconcileCount:
+        if self.sum is not None and self.distinct:
+            raise ValueError("sum 与 distinct 只能写一个")
+        return self
 
 
 class Reconcile(Strict):
-    form: str = Field(description="报表表单 id")
+    form: tuple[str, ...] = Field(min_length=1, description="报表表单 id（可写多个）")
     counts: tuple[ReconcileCount, ...] = Field(min_length=1)
+
+    @field_validator("form", mode="before")
+    @classmethod
+    def _one_or_more(cls, v: object) -> object:
+        return (v,) if isinstance(v, str) else v
 
 
 class LedgerForm(Strict):
@@ -153,6 +184,13 @@ class LedgerForm(Strict):
     row_fact: tuple[RowFactField, ...] = Field(
         min_length=1, description="台账行事实的各项：规则检查的就是这些")
     reconcile: Reconcile | None = None
+    overrides: bool = Field(False, description="规则包中：替换内置的同 id 表单（不写则 id 相同是错误）")
+
+    @property
+    def classifies(self) -> bool:
+        """Its rows are judged against the criteria (a hazard ledger), not only counted (a
+        detail form such as a penalty ledger): some row-fact field needs the verdict."""
+        return any(rf.compute in HAZARD_ONLY for rf in self.row_fact)
 
     @property
     def indicators(self) -> tuple[()]:
@@ -168,9 +206,10 @@ class LedgerForm(Strict):
                     raise ValueError(f"列名或 key “{name}” 重复")
                 seen.add(name)
         keys = {f.key for f in self.fields}
-        needed = {"unit", "reported_level", "facts"}
+        needed = {"unit", "reported_level", "facts"} if self.classifies else {"unit"}
         if not needed <= keys:
-            raise ValueError(f"台账表单须有这些列：{'、'.join(sorted(needed - keys))}")
+            raise ValueError(f"台账表单须有这些列：{'、'.join(sorted(needed - keys))}"
+                             + ("（row_fact 用到了按判定标准判定的计算）" if self.classifies else ""))
         declared: set[str] = set()
         for rf in self.row_fact:
             if rf.key in declared or rf.name in declared:

@@ -63,3 +63,4 @@ class Submission(BaseModel):
     rows: list[Row]
     encoding: str | None = None
     header_rows: int = 1
+    ignored: list[str] = []  # the file's columns (or item rows) that name no indicator of the form

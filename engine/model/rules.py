@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 Severity = Literal["error", "warning", "info"]
 SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
+_SEVERITY_WORDS = {label: key for key, label in SEVERITY_LABEL.items()}
 
 FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence",
                        "ledger_row", "ledger_unit"]
@@ -44,6 +45,7 @@ class Rule(BaseModel):
     basis: Basis
     forms: tuple[str, ...] = Field((), description="适用的表单 id；为空表示所有表单")
     description: str | None = None
+    overrides: bool = Field(False, description="规则包中：替换内置的同 id 规则（不写则 id 相同是错误）")
 
     @field_validator("id")
     @classmethod
@@ -51,6 +53,12 @@ class Rule(BaseModel):
         if not _ID.match(v):
             raise ValueError("规则 id 只能由小写字母、数字和连字符组成，如 fine-without-penalty")
         return v
+
+    @field_validator("severity", mode="before")
+    @classmethod
+    def _chinese_severity(cls, v: object) -> object:
+        """错误/警告/提示 as well as error/warning/info: officials write the rule files."""
+        return _SEVERITY_WORDS.get(v, v) if isinstance(v, str) else v
 
     @field_validator("basis", mode="before")
     @classmethod

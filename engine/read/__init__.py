@@ -60,18 +60,44 @@ def _readings(grids: list[Grid], forms: dict[str, Form], *, unit: str | None,
     return out
 
 
+def fits(reading: Reading, form: Form) -> bool:
+    """The file is this form: most of the form's indicators and most of the file's columns match.
+
+    Either half alone misleads: a zone's own inspection table shares seven enforcement
+    columns with the campaign return (most of the file's columns unmatched), and a table
+    of three columns all of which match may be any form having them (few of its indicators).
+    """
+    return 2 * reading.score > len(form.indicators) and 2 * reading.score > reading.width
+
+
+def _detected(readings: list[Reading], forms: dict[str, Form], file: str) -> str:
+    """The form the headers identify — never a guess: only a form that ``fits`` is chosen, and
+    of those the one with the most indicators matched; otherwise a one-line error listing the
+    nearest forms and how much of each matched (``--form`` chooses regardless)."""
+    best: dict[str, Reading] = {}
+    for r in readings:
+        if r.form_id not in best or r.score > best[r.form_id].score:
+            best[r.form_id] = r
+    fitting = {fid: r.score for fid, r in best.items() if fits(r, forms[fid])}
+    if fitting:
+        try:
+            return choose_form(fitting)
+        except InputError as exc:
+            exc.file = file
+            raise
+    ranked = sorted(best.values(), key=lambda r: (-r.score, r.form_id))[:3]
+    listing = "；".join(f"{r.form_id}（表单 {len(forms[r.form_id].indicators)} 个指标中对上 {r.score} 个，"
+                       f"文件 {r.width} 列中对上 {r.score} 列）" for r in ranked)
+    raise InputError("表头与已知表单都不够吻合，不作猜测 (no form fits the headers)", file=file,
+                     hint=f"最接近的：{listing or '（无）'}；确是其中之一请用 --form 指定，"
+                          "本地自己的表格请用规则包（--rules）描述")
+
+
 def _pick(readings: list[Reading], form_id: str | None, forms: dict[str, Form],
           file: str) -> Reading:
     """Best reading for the given form, or for the form the headers identify."""
     if form_id is None:
-        best: dict[str, int] = {fid: 0 for fid in forms}
-        for r in readings:
-            best[r.form_id] = max(best[r.form_id], r.score)
-        try:
-            form_id = choose_form(best)
-        except InputError as exc:
-            exc.file = file
-            raise
+        form_id = _detected(readings, forms, file)
     mine = [r for r in readings if r.form_id == form_id]
     chosen = min(mine, key=lambda r: (-r.score, r.order))
     if chosen.score == 0:
@@ -118,4 +144,4 @@ def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None =
     form = forms[chosen.form_id]
     return Submission(source=file, format=fmt, form_id=form.id, period=chosen.period,  # type: ignore[arg-type]
                       sheet=chosen.sheet, rows=finish(chosen.rows, form, unit_kinds, file),
-                      encoding=encoding, header_rows=chosen.header_rows)
+                      encoding=encoding, header_rows=chosen.header_rows, ignored=chosen.ignored)

@@ -45,6 +45,8 @@ class Reading:
     header_rows: int = 1
     error: InputError | None = None
     order: int = 0  # tie-break: lower wins (active sheet, table before vertical)
+    width: int = 0  # the file's labelled columns (table) or item rows (vertical), unit columns aside
+    ignored: list[str] = field(default_factory=list)  # their labels that name no indicator of the form
 
 
 def make_cell(raw: object, kind: str, ref: CellRef | None) -> Cell:

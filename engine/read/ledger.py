@@ -175,22 +175,42 @@ def _ledger_from(loaded: Loaded, form: LedgerForm, file: str) -> Ledger | None:
     return _from_document(loaded, form, file)
 
 
-def detect_ledger(path: Path, forms: Iterable[LedgerForm]) -> Ledger | None:
-    """The file read as the first ledger form whose header it has, or None (not a ledger).
+def _fit(loaded: Loaded, form: LedgerForm) -> tuple[bool, int]:
+    """How well the file's header fits ``form``: (has every required column, columns matched)."""
+    if _is_grids(loaded):
+        best: tuple[bool, int] = (False, 0)
+        for grid in loaded:
+            found = _header(grid, form)
+            if found is not None:
+                keys = set(found[1].values())
+                best = max(best, (all(f.key in keys for f in form.fields if f.required), len(keys)))
+        return best
+    rows = loaded.get("rows") if isinstance(loaded, dict) else loaded
+    first = rows[0] if isinstance(rows, list) and rows and isinstance(rows[0], dict) else {}
+    names = _names(form)
+    keys = {key for k in first if (key := _match(names, k))}
+    return all(f.key in keys for f in form.fields if f.required), len(keys)
 
-    Used by ``audit`` to tell a ledger from a return, reading the file once. A file that
-    cannot be loaded is left to the return reader to report; a ledger header missing a
-    required column is still a ledger, and the error says which column is missing.
+
+def detect_ledger(path: Path, forms: Iterable[LedgerForm]) -> Ledger | None:
+    """The file read as the ledger form its header fits best, or None (not a ledger).
+
+    Used by ``audit`` to tell a ledger (or a detail form: a penalty ledger, a training
+    roll) from a return, reading the file once. Of the forms with three or more of their
+    column names in the header, the one with every required column and the most columns
+    matched wins, so a penalty ledger's 单位/日期 columns do not make it a hazard ledger.
+    A file that cannot be loaded is left to the return reader to report; a ledger header
+    missing a required column is still a ledger, and the error says which column is missing.
     """
     try:
         loaded = _load(path)
     except InputError:
         return None
-    for form in forms:
-        ledger = _ledger_from(loaded, form, str(path))
-        if ledger is not None:
-            return ledger
-    return None
+    fits = [(fit, n, form) for n, form in enumerate(forms) if (fit := _fit(loaded, form))[1] >= 3]
+    if not fits:
+        return None
+    best = max(fits, key=lambda f: (f[0], -f[1]))[2]
+    return _ledger_from(loaded, best, str(path))
 
 
 def read_ledger(path: Path, form: LedgerForm) -> Ledger:

@@ -137,7 +137,11 @@ def read_vertical(grid: Grid, form: Form, *, unit: str | None, file: str, order:
             st.parent = label
         key = next((k for t in tries if (k := matcher.match(t, measure))), None)
         if key is None:
+            if not is_empty(value):  # a row with a figure that no indicator names (not a title or a note)
+                reading.width += 1
+                reading.ignored.append("/".join((*context, label)))
             continue
+        reading.width += 1
         if key in cells:
             reading.error = reading.error or InputError(
                 f"第{where[key]}行和第{line}行都对应指标 {key}（{form.indicator(key).label}）"

@@ -101,6 +101,14 @@ def _skip_note(unit: str, row: list[object], cols: list[int]) -> bool:
     return any(s in unit for s in (":", "：")) or unit.startswith(_NOTE_STARTS) or len(unit) > 30
 
 
+_SERIAL = frozenset({"序号", "编号", "序", "No", "no", "NO", "备注"})
+
+
+def _is_serial_column(path: tuple[str, ...]) -> bool:
+    """A 序号 or 备注 column: in every office table, and never an indicator."""
+    return len(path) == 1 and path[0].strip() in _SERIAL
+
+
 def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: int) -> Reading:
     """Interpret ``grid`` as a table of ``form``; the score is the indicators matched."""
     rows = [list(r) + [None] * (grid.width - len(r)) for r in grid.cells]
@@ -131,10 +139,12 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
     matcher = IndicatorMatcher(form)
     mapping: dict[str, int] = {}
     for c in range(width):
-        if c in (unit_col, kind_col) or not paths[c]:
+        if c in (unit_col, kind_col) or not paths[c] or _is_serial_column(paths[c]):
             continue
+        reading.width += 1
         key = matcher.match(paths[c], units[c])
         if key is None:
+            reading.ignored.append("/".join(paths[c]))
             continue
         if key in mapping and reading.error is None:
             b = mapping[key]

@@ -59,8 +59,13 @@ def annotate(result: AuditResult, sub: Submission, form: Form, out: Path) -> Non
     else:
         wb, where = _layout_copy(sub, form)
         default_sheet = "数据"
+    # --details: the recounted figures point at the return's cells and are marked there; the
+    # detail records' own findings are listed in the result sheet with their file and row
+    on_return = [*result.findings, *(f for d in result.details for f in d.findings if f.file == sub.source)]
+    elsewhere = [(f, f"{Path(d.summary.source).name} " + ";".join(r.a1() for r in f.cells))
+                 for d in result.details for f in d.findings if f.file != sub.source]
     marks: dict[CellRef, list[Finding]] = defaultdict(list)
-    for f in result.findings:
+    for f in on_return:
         for ref in _targets(f, sub, where, default_sheet):
             marks[ref].append(f)
     for ref, findings in marks.items():
@@ -72,7 +77,7 @@ def annotate(result: AuditResult, sub: Submission, form: Form, out: Path) -> Non
         text = "\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.message}" for f in findings)
         cell.comment = Comment(text, "hazcheck", width=360, height=40 + 40 * len(findings))
     write_result_sheet(wb, [(f, ";".join(r.a1() for r in _targets(f, sub, where, default_sheet)))
-                            for f in result.findings], "单元格")
+                            for f in on_return] + elsewhere, "单元格")
     write_atomic(out, lambda p: wb.save(p))
 
 

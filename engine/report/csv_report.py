@@ -9,20 +9,23 @@ from typing import TextIO
 
 from engine.model.findings import AuditResult
 
-COLUMNS = ["单位", "级别", "规则", "标题", "指标", "数值", "说明", "依据", "单元格"]
+COLUMNS = ["单位", "级别", "规则", "标题", "指标", "数值", "说明", "依据", "单元格", "文件"]
 
 
 def write(result: AuditResult, out: TextIO) -> None:
-    """Row by row: the table of a large ledger is never held whole in memory."""
+    """Row by row: the table of a large ledger is never held whole in memory. A return
+    audited with --details is followed by each detail file's findings; 文件 says which file
+    each finding's cells are in."""
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for f in result.findings:
-        writer.writerow([
-            f.unit or "", f.severity, f.rule, f.title, ";".join(f.fields),
-            json.dumps(f.values, ensure_ascii=False), f.message, f.basis,
-            ";".join(c.a1() for c in f.cells),
-        ])
+    for part in (result, *result.details):
+        for f in part.findings:
+            writer.writerow([
+                f.unit or "", f.severity, f.rule, f.title, ";".join(f.fields),
+                json.dumps(f.values, ensure_ascii=False), f.message, f.basis,
+                ";".join(c.a1() for c in f.cells), f.file or part.summary.source,
+            ])
 
 
 def render(result: AuditResult) -> str:

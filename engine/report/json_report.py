@@ -1,4 +1,5 @@
-"""Versioned JSON: ``{"schema", "form", "findings": [...], "summary": {...}, "rows": [...]}``.
+"""Versioned JSON: ``{"schema", "form", "findings": [...], "summary": {...}, "rows": [...]}``,
+and ``"details": [...]`` (each detail file's own audit) for a return audited with ``--details``.
 
 Written piece by piece (``write``), so a ledger of a million rows never holds its whole
 report as one string; ``render`` gives the same text for small results and tests.
@@ -20,11 +21,26 @@ _INDENT = 2
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
+    out = {
         "rule": f.rule, "title": f.title, "severity": f.severity, "unit": f.unit,
         "fields": list(f.fields), "values": f.values, "message": f.message, "basis": f.basis,
         "cells": [c.a1() for c in f.cells],
     }
+    if f.file is not None:  # the cells are in another file than the one audited (the return)
+        out["file"] = f.file
+    return out
+
+
+def _summary(result: AuditResult) -> dict[str, Any]:
+    """The summary; ``details`` and ``ignored_columns`` only when there are any."""
+    empty = {k for k in ("details", "ignored_columns") if not getattr(result.summary, k)}
+    return result.summary.model_dump(exclude=empty or None)
+
+
+def _detail_dict(result: AuditResult) -> dict[str, Any]:
+    """One detail file's audit, whole: detail files are a district's records, not a city's ledger."""
+    return {"form": result.summary.form, "findings": [finding_dict(f) for f in result.findings],
+            "summary": _summary(result)}
 
 
 def row_dict(r: RowVerdict) -> dict[str, Any]:
@@ -74,9 +90,12 @@ def chunks(result: AuditResult) -> Iterator[str]:
     yield f'{pad}"schema": {_dump(SCHEMA, 1)},\n'
     yield f'{pad}"form": {_dump(result.summary.form, 1)},\n'
     yield from _items("findings", (finding_dict(f) for f in result.findings), last=False)
-    yield f'{pad}"summary": {_dump(result.summary.model_dump(), 1)}' + (",\n" if result.rows else "\n")
+    more = bool(result.rows) or bool(result.details)
+    yield f'{pad}"summary": {_dump(_summary(result), 1)}' + (",\n" if more else "\n")
     if result.rows:  # ledger audits: every row's classification
-        yield from _items("rows", (row_dict(r) for r in result.rows), last=True)
+        yield from _items("rows", (row_dict(r) for r in result.rows), last=not result.details)
+    if result.details:  # a return recounted from detail files: each file's audit
+        yield from _items("details", (_detail_dict(d) for d in result.details), last=True)
     yield "}\n"
 
 

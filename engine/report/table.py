@@ -43,6 +43,9 @@ def render(result: AuditResult, console: Console) -> None:
     console.print(f"共 {s.units} 个填报单位；{counts}。")
     if s.previous:
         console.print(f"已与上期报表比较：{s.previous}", markup=False, highlight=False)
+    if s.ignored_columns:  # every column of the file is used or said to be unused
+        console.print(f"未使用的列（不是表单 {s.form} 的指标，未审核）：{'、'.join(s.ignored_columns)}",
+                      markup=False, highlight=False)
     if result.rows:
         rows = [r for r in result.rows if not r.duplicate]  # a repeated row is counted once
         verdicts = {v: sum(1 for r in rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
@@ -57,6 +60,10 @@ def render(result: AuditResult, console: Console) -> None:
                       highlight=False)
     if s.reconciled_with:
         console.print(f"已与报表核对：{s.reconciled_with}", markup=False, highlight=False)
+    if s.details:
+        errors = sum(d.summary.counts.get("error", 0) for d in result.details)
+        console.print(f"已按 {len(s.details)} 份明细台账重新统计报表各数（明细中错误 {errors} 项，见下）。",
+                      markup=False, highlight=False)
     if s.rates:
         rates = Table(title="计算得出的比率", show_header=True)
         rates.add_column("比率")
@@ -66,3 +73,7 @@ def render(result: AuditResult, console: Console) -> None:
         for r in s.rates:
             rates.add_row(Text(r.label), f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
         console.print(rates)
+    for detail in result.details:  # --details: each detail file, its records and the figures recounted
+        console.print()
+        console.print(Text(f"明细台账：{detail.summary.source}", style="bold"))
+        render(detail, console)

@@ -88,7 +88,7 @@ def test_empty_workbook(tmp_path: Path, forms: dict[str, Form]) -> None:
 def test_headers_without_data(tmp_path: Path, forms: dict[str, Form]) -> None:
     path = tmp_path / "h.csv"
     path.write_text("单位,general_found,general_rectified,fines\n", encoding="utf-8")
-    assert "数据行" in _raises(path, forms).message
+    assert "数据行" in _raises(path, forms, form_id=TABLE).message
 
 
 def test_not_text(tmp_path: Path, forms: dict[str, Form]) -> None:
@@ -100,7 +100,28 @@ def test_not_text(tmp_path: Path, forms: dict[str, Form]) -> None:
 def test_table_without_unit_column(tmp_path: Path, forms: dict[str, Form]) -> None:
     path = tmp_path / "nounit.csv"
     path.write_text("general_found,general_rectified,fines\n1,1,1\n2,2,2\n", encoding="utf-8")
-    assert "单位列" in _raises(path, forms).message
+    assert "单位列" in _raises(path, forms, form_id=TABLE).message
+
+
+def test_a_form_is_never_guessed_from_a_few_columns(tmp_path: Path, forms: dict[str, Form]) -> None:
+    """Three of the campaign return's 28 indicators: chosen with --form only, and the error
+    says how much of each form matched."""
+    path = tmp_path / "few.csv"
+    path.write_text("单位,general_found,general_rectified,fines\n甲镇,1,1,1\n", encoding="utf-8")
+    err = _raises(path, forms)
+    assert "不作猜测" in err.message and f"{TABLE}（表单 28 个指标中对上 3 个" in (err.hint or "")
+    assert read_submission(path, forms, form_id=TABLE).rows[0].cells["fines"].value == 1
+
+
+def test_a_table_of_its_own_is_not_read_as_a_known_form(tmp_path: Path, forms: dict[str, Form]) -> None:
+    """Most of the campaign indicators, but most of the file's columns are not indicators of it."""
+    keys = [i.key for i in forms[TABLE].indicators][:15]
+    own = [f"自有指标{n}" for n in range(20)]
+    path = tmp_path / "own.csv"
+    path.write_text(",".join(["单位", *keys, *own]) + "\n" + ",".join(["甲镇"] + ["1"] * 35) + "\n",
+                    encoding="utf-8")
+    err = _raises(path, forms)
+    assert "文件 35 列中对上 15 列" in (err.hint or "")
 
 
 @settings(max_examples=60, deadline=None,

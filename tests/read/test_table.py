@@ -160,12 +160,12 @@ def test_unit_kind_priority(tmp_path: Path, forms: dict[str, Form]) -> None:
             ["张三工作组", "", "1", "1", "1"],
             ["累计", "镇街", "3", "3", "3"]]
     path = _write_csv(tmp_path / "kinds.csv", rows)
-    sub = read_submission(path, forms, unit_kinds={"区应急管理局": "镇街"})
+    sub = read_submission(path, forms, form_id=TABLE, unit_kinds={"区应急管理局": "镇街"})
     got = [(r.unit_kind, r.unit_kind_source) for r in sub.rows]
     assert got == [("区直部门", "column"), ("镇街", "override"), (None, "unknown"),
                    (None, "unknown")]
     with pytest.raises(InputError) as err:
-        read_submission(path, forms, unit_kinds={"XX镇": "村"})
+        read_submission(path, forms, form_id=TABLE, unit_kinds={"XX镇": "村"})
     assert err.value.file == str(path)
 
 

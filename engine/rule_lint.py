@@ -1,0 +1,140 @@
+"""``hazcheck rules lint``: every error in every rule file, not only the first.
+
+Loading stops at the first broken file, as it must before an audit; an author fixing a
+pack wants the whole list at once. Each file is loaded on its own, each rule of a checks
+file validated and compiled on its own (against every form it applies to: the bundled ones
+and the pack's), and every error is kept, each at its file, line and key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from engine.catalog import PACK_PARTS, check_pack
+from engine.compile.plan import compile_counts, compile_rule, fits_kind
+from engine.errors import HazcheckError, RuleFileError
+from engine.load.factkinds import kind_key
+from engine.load.forms import form_from_file
+from engine.load.positioned import Located, load_yaml, validation_error
+from engine.load.rules import LoadedRule
+from engine.model.forms import Form
+from engine.model.ledger import LedgerForm
+from engine.model.rules import Rule
+from engine.paths import bundled
+
+
+@dataclass
+class LintReport:
+    files: list[str] = field(default_factory=list)
+    errors: list[HazcheckError] = field(default_factory=list)
+
+    def add(self, exc: HazcheckError) -> None:
+        for e in (exc, *getattr(exc, "others", ())):
+            if all(e.one_line() != seen.one_line() for seen in self.errors):
+                self.errors.append(e)
+
+
+def _yaml_files(paths: Sequence[Path], report: LintReport, *, packs: bool = True) -> Iterator[Path]:
+    """The YAML files named, or under the folders named (a pack: its forms/ and checks/;
+    ``packs``: a folder with them is held to a pack's layout, as ``--rules`` holds it)."""
+    for path in paths:
+        if path.is_file():
+            yield path
+        elif path.is_dir():
+            parts = [path / p for p in PACK_PARTS if (path / p).is_dir()]
+            if parts and packs:
+                try:
+                    check_pack(path)
+                except HazcheckError as exc:
+                    report.add(exc)
+            for folder in parts or [path]:
+                yield from sorted(folder.glob("*.yaml"))
+        else:
+            report.add(RuleFileError("文件或文件夹不存在", file=str(path)))
+
+
+def _kind(doc: Located) -> str | None:
+    data = doc.data
+    if isinstance(data, dict) and isinstance(data.get("form"), dict):
+        return "form"
+    if isinstance(data, dict) and "rules" in data:
+        return "checks"
+    return None
+
+
+def _rules(doc: Located, report: LintReport) -> list[LoadedRule]:
+    """Every rule of a checks file that validates; the others' errors reported."""
+    data = doc.data
+    if not isinstance(data.get("rules"), list):
+        report.add(doc.error(("rules",), "rules: 应为规则的列表"))
+        return []
+    out = []
+    for i, item in enumerate(data["rules"]):
+        try:
+            written = {**item, "on": kind_key(item.get("on"))} if isinstance(item, dict) else item
+            out.append(LoadedRule(Rule.model_validate(written), doc, i))
+        except ValidationError as exc:
+            report.add(validation_error(doc, exc, ("rules", i)))
+        except HazcheckError as exc:
+            report.add(exc)
+    return out
+
+
+def lint(paths: Sequence[Path] = ()) -> LintReport:
+    """Every error of the rule files under ``paths`` (default: the bundled rules/)."""
+    report = LintReport()
+    from engine.load.forms import load_forms
+
+    forms: dict[str, Form | LedgerForm] = {}
+    targets = list(paths) or [bundled("rules")]
+    linting_bundled = not paths
+    if not linting_bundled:  # the pack's rules may name the bundled forms, and vice versa
+        forms.update(load_forms(bundled("rules") / "forms"))
+    rules: list[LoadedRule] = []
+    seen_ids: dict[str, LoadedRule] = {}
+    broken: set[str] = set()  # ids of forms whose files have errors: rules naming them are not blamed
+    for path in _yaml_files(targets, report, packs=not linting_bundled):
+        report.files.append(str(path))
+        try:
+            doc = load_yaml(path)
+            kind = _kind(doc)
+            if kind == "form":
+                broken.add(str(doc.data["form"].get("id")))
+                form, _ = form_from_file(path)
+                forms[form.id] = form
+                broken.discard(form.id)
+            elif kind == "checks":
+                for loaded in _rules(doc, report):
+                    first = seen_ids.get(loaded.rule.id)
+                    if first is not None and not loaded.rule.overrides:
+                        report.add(loaded.error("id", f"规则 id “{loaded.rule.id}” 与 {first.doc.file}:"
+                                                      f"{first.line('id')} 重复"))
+                    seen_ids[loaded.rule.id] = loaded
+                    rules.append(loaded)
+            else:
+                report.add(RuleFileError("既不是表单文件（form:）也不是规则文件（rules:）", file=str(path)))
+        except HazcheckError as exc:
+            report.add(exc)
+    for loaded in rules:
+        for form_id in loaded.rule.forms:
+            if form_id not in forms and form_id not in broken:
+                report.add(loaded.error("forms", f"表单 “{form_id}” 不存在",
+                                        f"已有表单：{'、'.join(sorted(forms))}"))
+        for form in forms.values():
+            if loaded.rule.applies_to(form.id) and fits_kind(loaded.rule.on, form):
+                try:
+                    compile_rule(loaded, form)
+                except HazcheckError as exc:
+                    report.add(exc)
+    returns = {k: f for k, f in forms.items() if isinstance(f, Form)}
+    for form in forms.values():
+        if isinstance(form, LedgerForm):
+            try:
+                compile_counts(form, returns)
+            except HazcheckError as exc:
+                report.add(exc)
+    return report
