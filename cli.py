@@ -190,7 +190,8 @@ def audit(
         try:
             job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
                              unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value,
-                             progress=bar, details=details, catalog=_catalog(rules))
+                             progress=bar, details=details, catalog=_catalog(rules),
+                             criteria=_pack_criteria(rules))
         finally:
             bar.close()
         _emit(job.result, fmt, output)
@@ -230,6 +231,7 @@ def classify(
     backend: Annotated[BackendName, typer.Option(
         "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
                           "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
+    rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """判定一条隐患是否为重大事故隐患，列出依据条款；退出码 0 一般，1 重大或待确认，2 输入有误。"""
     try:
@@ -239,7 +241,8 @@ def classify(
 
         if output is not None and file is not None and _same_file(output, file):
             raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
-        job = classify_findings(file, facts=fact, text=text, sector=sector, day=day, backend=backend.value)
+        job = classify_findings(file, facts=fact, text=text, sector=sector, day=day, backend=backend.value,
+                                criteria=_pack_criteria(rules))
         if fmt is ClassifyFormat.json:
             doc = render_json(job.results, job.labels)
             if output is not None:
@@ -280,9 +283,13 @@ def status(
         "--format", help="输出格式：table 报送情况表和问题，json，csv 只含报送情况表")] = OutputFormat.table,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="把结果写入文件（原子写入）")] = None,
+    backend: Annotated[BackendName, typer.Option(
+        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
+                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
+    rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """报送情况：按截止日期列出各单位各期报表是否按时报送（√/× 表），
-    指出迟报、漏报、催报、补报和整期未报送的单位。"""
+    指出迟报、漏报、催报、补报和整期未报送的单位。检查是 rules/checks/submissions.yaml 中的审核规则。"""
     try:
         from engine.jobs import track_submissions
         from engine.report.atomic import write_text_atomic
@@ -291,7 +298,8 @@ def status(
         inputs = [p for p in (log, units, Path(schedule) if schedule else None) if p is not None]
         if output is not None and any(_same_file(output, p) for p in inputs):
             raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
-        result = track_submissions(log, schedule=schedule, units=units, as_of=as_of, period=period)
+        result = track_submissions(log, schedule=schedule, units=units, as_of=as_of, period=period,
+                                   backend=backend.value, catalog=_catalog(rules))
         if fmt is OutputFormat.table:
             target = Console(record=True, width=200, file=open(os.devnull, "w")) if output else out  # noqa: SIM115
             status_render.render_table(result, target)
@@ -311,13 +319,23 @@ def status(
     raise typer.Exit(result.exit_code)
 
 
-def _criteria() -> CriteriaSet:
+def _criteria(rules: list[Path] | None = None) -> CriteriaSet:
+    """The bundled criteria plus the ``criteria/`` of the rule packs (``--rules``, HAZCHECK_RULES)."""
+    from engine.catalog import check_pack, packs_from
     from engine.load.criteria import load_criteria
 
     try:
-        return load_criteria()
+        packs = packs_from(rules or [])
+        for pack in packs:
+            check_pack(pack)
+        return load_criteria(packs=packs)
     except HazcheckError as exc:
         raise _fail(exc) from None
+
+
+def _pack_criteria(rules: list[Path]) -> CriteriaSet | None:
+    """The criteria with the packs' own, when there are packs; None: the job loads the bundled."""
+    return _criteria(rules) if rules or os.environ.get("HAZCHECK_RULES") else None
 
 
 @criteria_app.command("list")
@@ -423,6 +441,80 @@ def criteria_show(
         verified = "已核实" if it.item.verified else f"未核实：{it.item.note or ''}"
         t.add_row(it.ref, it.item.summary, it.item.applies_when or "", it.item.holds_when.strip(), verified)
     out.print(t)
+
+
+@criteria_app.command("diff")
+def criteria_diff(
+    old: Annotated[str, typer.Argument(help="旧版标准 id，如 meikuang-2020")],
+    new: Annotated[str, typer.Argument(help="新版标准 id，如 meikuang-2026")],
+) -> None:
+    """逐项比较两版判定标准：新增、删除、条件改动、改号、仅概括改写。"""
+    cs = _criteria()
+    for sid, arg in ((old, "OLD"), (new, "NEW")):
+        if sid not in cs.standards:
+            known = "、".join(sorted(cs.standards))
+            raise _fail(InputError(f"没有标准 “{sid}”", field=arg, hint=f"已录入：{known}"))
+    from engine.criteria_diff import diff_editions
+
+    d = diff_editions(cs, old, new)
+    out.print(Text(f"{cs.standard(old).title}（{old}）→ {cs.standard(new).title}（{new}）", style="bold"))
+    for what in ("新增", "删除", "条件改动", "改号", "仅概括改写"):
+        items = d.of(what)
+        if not items:
+            continue
+        out.print(Text(f"{what}（{len(items)} 项）", style="bold"))
+        for c in items:
+            refs = " → ".join(x.ref for x in (c.old, c.new) if x is not None) if what == "改号" else \
+                (c.new or c.old).ref  # type: ignore[union-attr]
+            out.print(Text(f"  {refs}：{(c.new or c.old).item.summary}"))  # type: ignore[union-attr]
+            if what == "条件改动":
+                out.print(Text(f"      旧：{c.old.item.holds_when.strip()}"))  # type: ignore[union-attr]
+                out.print(Text(f"      新：{c.new.item.holds_when.strip()}"))  # type: ignore[union-attr]
+    out.print(f"另有 {d.unchanged} 项未变。", highlight=False)
+
+
+@criteria_app.command("export")
+def criteria_export(
+    standard_id: Annotated[str, typer.Argument(help="标准 id，如 gongmao-2023")],
+    out_file: Annotated[Path, typer.Argument(help="导出的 .xlsx 文件")],
+) -> None:
+    """把一个标准的条款导出为 Excel，供审阅修改（编号、概括、条件及其文字说明、描述用词、核实情况）。"""
+    try:
+        from engine.jobs import export_criteria
+
+        if out_file.suffix.lower() != ".xlsx":
+            raise InputError("导出文件应以 .xlsx 结尾", file=str(out_file), field="OUT_FILE")
+        n = export_criteria(standard_id, out_file, criteria=_criteria())
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+    out.print(Text(f"已导出 {n} 项：{out_file}"))
+
+
+@criteria_app.command("import")
+def criteria_import(
+    standard_id: Annotated[str, typer.Argument(help="标准 id，如 gongmao-2023")],
+    book: Annotated[Path, typer.Argument(help="审阅修改后的 .xlsx（hazcheck criteria export 导出的）")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="写入这个 YAML 文件（不给则改写该标准自己的文件）")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="只检查、列出改动，不写文件")] = False,
+) -> None:
+    """把审阅后的 Excel 写回标准的 YAML 文件：逐格检查（条件按事实词表编译），有错误时一处不改；
+    保留注释和顺序。"""
+    try:
+        from engine.jobs import import_criteria
+
+        changes, written = import_criteria(standard_id, book, write=not dry_run, target=output,
+                                           criteria=_criteria())
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+    for c in changes:
+        out.print(Text(f"{c.ref} 的 {c.key}：{c.old} → {c.new}"))
+    out.print(Text(f"共 {len(changes)} 处改动" + (f"，已写入 {written}" if written else "（未写入文件）"
+                                                  if changes else "")))
 
 
 @forms_app.command("list")
@@ -569,6 +661,83 @@ def rules_test(
     if job.unfired:
         out.print(Text(f"没有任何案例触发的规则（请为每条规则加一个案例）：{'、'.join(job.unfired)}"))
     raise typer.Exit(job.exit_code)
+
+
+@rules_app.command("explain")
+def rules_explain(
+    file: Annotated[Path, typer.Argument(help="报表或台账文件")],
+    rule: Annotated[str, typer.Option("--rule", help="规则 id")],
+    unit: Annotated[Optional[str], typer.Option("--unit", help="只看这个单位")] = None,
+    row: Annotated[Optional[int], typer.Option("--row", help="只看这一行（台账、明细）")] = None,
+    form: Annotated[Optional[str], typer.Option("--form", "-f", help="表单 id；不给则按表头识别")] = None,
+    as_of: Annotated[Optional[str], typer.Option("--as-of", help="台账：审核日期")] = None,
+    rules: RulesOption = [],  # noqa: B006
+) -> None:
+    """说明一条规则为什么成立或不成立：条件中的每一项比较、看到的值、成立/不成立/缺值。"""
+    try:
+        from engine.jobs import explain_rule
+
+        job = explain_rule(file, rule, unit=unit, row=row, form=form, as_of=as_of, catalog=_catalog(rules))
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    out.print(Text(f"{job.rule_id}（{job.title}），表单 {job.form_id}；条件：{job.when}"))
+    if not job.explained:
+        out.print("没有这类事实（检查 --unit、--row 是否写对）", highlight=False)
+    from engine.evaluate.run import fmt  # values as a finding shows them: 是/否, 14, 0.5
+
+    marks = {True: "✓", False: "✗", None: "？"}
+    for item in job.explained:
+        out.print(Text(f"{item.where}：{'成立，会报告' if item.held else '不成立'}",
+                       style="bold red" if item.held else "bold"))
+        for step in item.steps:
+            seen = "，".join(f"{k} = {'缺值' if v is None else fmt(v)}" for k, v in step.seen)
+            out.print(Text(f"{'  ' * (step.depth + 1)}{marks[step.result]} {step.text}"
+                           + (f"    （{seen}）" if seen else "")))
+    raise typer.Exit(job.exit_code)
+
+
+@rules_app.command("coverage")
+def rules_coverage(
+    files: Annotated[list[Path], typer.Argument(help="一批报表、台账文件")],
+    rules: RulesOption = [],  # noqa: B006
+) -> None:
+    """在一批输入上统计每条规则触发了多少次，列出从未触发的规则。"""
+    try:
+        from engine.jobs import rule_coverage
+
+        job = rule_coverage(files, catalog=_catalog(rules))
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    for line in job.unreadable:
+        err.print(Text(line))
+    from rich.table import Table
+
+    t = Table(title=f"规则触发情况（{len(job.files)} 个文件）")
+    t.add_column("规则")
+    t.add_column("触发次数", justify="right")
+    for rule_id, n in sorted(job.fired.items(), key=lambda kv: (-kv[1], kv[0])):
+        t.add_row(Text(rule_id), str(n) if n else Text("从未触发", style="yellow"))
+    out.print(t)
+    never = [r for r, n in job.fired.items() if n == 0]
+    out.print(f"{len(job.fired) - len(never)} 条规则触发过，{len(never)} 条从未触发", highlight=False)
+    raise typer.Exit(job.exit_code)
+
+
+@rules_app.command("docs")
+def rules_docs(
+    out_dir: Annotated[Path, typer.Argument(help="写出手册的文件夹（其中 index.html）或 .html 文件")],
+    rules: RulesOption = [],  # noqa: B006
+) -> None:
+    """生成可搜索的 HTML 手册：表单、审核规则（及其依据）、判定标准各版条款、事实词表、行业写法。"""
+    try:
+        from engine.jobs import write_docs
+
+        written = write_docs(out_dir, catalog=_catalog(rules), criteria=_criteria(rules))
+    except HazcheckError as exc:
+        raise _fail(exc) from None
+    except OSError as exc:
+        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+    out.print(Text(f"已写出手册：{written}"))
 
 
 @app.callback(invoke_without_command=True)

@@ -216,20 +216,25 @@ def classify_findings(file: Path | None = None, *, facts: Sequence[str] = (), te
 
 
 def track_submissions(log: Path, *, schedule: str | None = None, units: Path | None = None,
-                      as_of: str | None = None, period: str | None = None) -> StatusResult:
+                      as_of: str | None = None, period: str | None = None, backend: str = "durable",
+                      catalog: Catalog | None = None) -> StatusResult:
     """Submission tracking (``hazcheck status``): which unit sent which report for which period, when.
 
     ``schedule``: a schedule file or the id of a bundled one (default: the bundled schedule
     whose report names the log uses); ``units``: the roster file (default: the schedule's
     roster, else the units the log names); ``as_of``: the day the table describes (default
     today); ``period``: ``--period`` as written (default: the latest quarter in the log).
+    The checks are the catalog's rules on the schedule's facts (rules/checks), evaluated by
+    ``backend`` as an audit's are.
     """
+    from engine.catalog import load_catalog
     from engine.status.periods import PeriodError
     from engine.status.roster import read_units
     from engine.status.schedule_load import Schedule, resolve_schedule
     from engine.status.submissions import Log, read_log
     from engine.status.tracking import track
 
+    catalog = catalog or load_catalog()
     day = _day(as_of, "--as-of")
     read: dict[str, Log] = {}  # the log as read under each candidate schedule's column names
 
@@ -240,12 +245,14 @@ def track_submissions(log: Path, *, schedule: str | None = None, units: Path | N
             return 0
         return sum(1 for r in got.rows if candidate.report_named(r.raw.get("form")) is not None)
 
-    chosen = resolve_schedule(schedule, known_rows)
+    titles = {k: f.title for k, f in (*catalog.forms.items(), *catalog.ledgers.items())}
+    chosen = resolve_schedule(schedule, known_rows, catalog.schedules, titles)
+    plan = catalog.schedule_plan(chosen)
     entries = read.get(chosen.source) or read_log(log, chosen.columns)
     roster = read_units(units, chosen.columns) if units is not None else None
     try:
-        return track(chosen, entries, as_of=day, window=period, units=roster,
-                     units_source=f"名单 {units}" if units is not None else None)
+        return track(chosen, entries, plan, as_of=day, window=period, units=roster,
+                     units_source=f"名单 {units}" if units is not None else None, backend=backend)
     except PeriodError as exc:
         raise InputError(str(exc), field="--period") from exc
 
@@ -288,9 +295,10 @@ def run_rule_cases(packs: Sequence[Path] = (), *, backend: str = "auto", catalog
     catalog = catalog or load_catalog(packs=packs)
     cs = criteria or load_criteria()
     roots = [bundled("cases"), *(p / "cases" for p in packs if (p / "cases").is_dir())]
-    fired: dict[str, int] = {r.rule.id: 0 for r in catalog.rules}
+    fired: dict[str, int] = {r.rule.id: 0 for r in (*catalog.rules, *catalog.status_rules)}
     outcomes = []
     for root in roots:
+        outcomes += _status_cases(root, catalog, fired, backend)
         for path in find_cases(root):
             name = str(path.parent.relative_to(root.parent))
             try:
@@ -310,3 +318,179 @@ def run_rule_cases(packs: Sequence[Path] = (), *, backend: str = "auto", catalog
             missing, unexpected = compare(case.expect, found)
             outcomes.append(CaseOutcome(name, missing, unexpected, todos_done(case.expect, found)))
     return RuleTestJob(outcomes, fired, sorted(r for r, n in fired.items() if n == 0))
+
+
+def _status_cases(root: Path, catalog: Catalog, fired: dict[str, int], backend: str) -> list[CaseOutcome]:
+    """The submissions cases under ``root`` (``submissions/*/status-case.yaml``) through
+    ``track_submissions``: their findings compared, their checks counted as fired."""
+    from engine.cases import compare, todos_done
+    from engine.status.status_cases import find_status_cases, load_status_case
+
+    out = []
+    for path in find_status_cases(root):
+        name = str(path.parent.relative_to(root.parent))
+        try:
+            case = load_status_case(path)
+            folder = path.parent
+            schedule = (str(folder / case.schedule) if case.schedule and case.schedule.endswith(".yaml")
+                        else case.schedule)
+            result = track_submissions(folder / case.log, schedule=schedule,
+                                       units=folder / case.units if case.units else None, as_of=case.as_of,
+                                       period=case.period, backend=backend, catalog=catalog)
+        except HazcheckError as exc:
+            out.append(CaseOutcome(name, [], [], [], exc.one_line()))
+            continue
+        for f in result.findings:
+            fired[f.rule] = fired.get(f.rule, 0) + 1
+        missing, unexpected = compare(case.expect, result.findings)
+        out.append(CaseOutcome(name, missing, unexpected, todos_done(case.expect, result.findings)))
+    return out
+
+
+@dataclass(frozen=True)
+class ExplainedFact:
+    where: str  # 单位, 指标 or 第N行, as a finding would name it
+    held: bool
+    steps: list  # engine.expr.trace.Step, in reading order
+
+
+@dataclass(frozen=True)
+class ExplainJob:
+    rule_id: str
+    title: str
+    when: str  # the condition as the author wrote it
+    form_id: str
+    explained: list[ExplainedFact]
+
+    @property
+    def exit_code(self) -> int:
+        return 0
+
+
+def explain_rule(file: Path, rule_id: str, *, unit: str | None = None, row: int | None = None,
+                 form: str | None = None, as_of: str | None = None, catalog: Catalog | None = None,
+                 criteria: CriteriaSet | None = None) -> ExplainJob:
+    """``hazcheck rules explain``: one rule on the facts of one input (one unit's, one row's),
+    each comparison of its condition with the values seen, from the same facts an audit asserts."""
+    from engine.catalog import load_catalog
+    from engine.expr.trace import trace
+    from engine.facts import derive_facts
+    from engine.read import read_submission
+    from engine.read.ledger import detect_ledger, read_ledger
+    from engine.read.text import clean_unit_name
+
+    catalog = catalog or load_catalog()
+    ledger = (read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers
+              else detect_ledger(file, catalog.ledgers.values()) if form is None else None)
+    if ledger is not None:
+        plan = catalog.plan(ledger.form_id)
+        facts = _ledger_facts(ledger, catalog.ledger(ledger.form_id), criteria, _day(as_of, "--as-of"))
+    else:
+        sub = read_submission(file, catalog.forms, form_id=form)
+        plan = catalog.plan(sub.form_id)
+        facts = derive_facts(sub, plan.form)
+    compiled = next((r for r in plan.rules if r.rule.id == rule_id), None)
+    if compiled is None:
+        raise InputError(f"规则 “{rule_id}” 不适用于表单 {plan.form.id}（或不存在）", field="--rule",
+                         hint=f"适用的规则：{'、'.join(r.rule.id for r in plan.rules)}")
+    wanted = clean_unit_name(unit) if unit else None
+    out = []
+    for fact in facts:
+        if fact.kind != compiled.rule.on or (wanted and clean_unit_name(fact.unit or "") != wanted):
+            continue
+        line = fact.cells[0].row if fact.cells else None
+        if row is not None and line != row:
+            continue
+        held, steps = trace(compiled.condition, fact.data, compiled.labels_map)
+        subject = fact.subject or tuple(str(fact.data[k]) for k in ("field", "finding_id") if k in fact.data)
+        where = "，".join(p for p in (fact.unit, "、".join(subject), f"第{line}行" if line else None) if p)
+        out.append(ExplainedFact(where or "（全表）", held, steps))
+    return ExplainJob(rule_id, compiled.rule.title, compiled.rule.when, plan.form.id, out)
+
+
+def _ledger_facts(ledger: Ledger, form: LedgerForm, criteria: CriteriaSet | None, as_of: date) -> Sequence:
+    """A ledger's row facts, as its audit builds them (classified rows for a hazard ledger)."""
+    if not form.classifies:
+        from engine.ledger.records import record_row_facts
+
+        return record_row_facts(ledger, form, as_of, per_row=True)
+    from engine.classify.run import Classifier
+    from engine.evaluate.run import get_backend
+    from engine.ledger.facts import ledger_row_facts
+    from engine.load.criteria import load_criteria
+
+    facts, _ = ledger_row_facts(ledger, form, Classifier(criteria or load_criteria(), get_backend("python")),
+                                as_of, per_row=True)
+    return facts
+
+
+@dataclass(frozen=True)
+class CoverageJob:
+    fired: dict[str, int]  # rule id -> findings over the inputs (0: never fired)
+    files: list[str]
+    unreadable: list[str]  # one-line errors of the inputs that could not be audited
+
+    @property
+    def exit_code(self) -> int:
+        return 2 if self.unreadable and not self.files else 0
+
+
+def rule_coverage(files: Sequence[Path], *, catalog: Catalog | None = None,
+                  criteria: CriteriaSet | None = None, backend: str = "auto") -> CoverageJob:
+    """``hazcheck rules coverage``: which checks fired on a corpus of inputs, which never did."""
+    from engine.catalog import load_catalog
+
+    catalog = catalog or load_catalog()
+    fired: dict[str, int] = {r.rule.id: 0 for r in catalog.rules}
+    done, failed = [], []
+    for file in files:
+        try:
+            job = audit_file(file, catalog=catalog, criteria=criteria, backend=backend)
+        except HazcheckError as exc:
+            failed.append(exc.one_line())
+            continue
+        done.append(str(file))
+        for f in [*job.result.findings, *(f for d in job.result.details for f in d.findings)]:
+            fired[f.rule] = fired.get(f.rule, 0) + 1
+    return CoverageJob(fired, done, failed)
+
+
+def export_criteria(standard_id: str, out: Path, *, criteria: CriteriaSet | None = None) -> int:
+    """``hazcheck criteria export``: the edition's items as a workbook to review; the item count."""
+    from engine.criteria_sheet import export_items
+    from engine.load.criteria import load_criteria
+
+    cs = criteria or load_criteria()
+    _known_standard(cs, standard_id)
+    return export_items(cs, standard_id, out)
+
+
+def import_criteria(standard_id: str, book: Path, *, write: bool = True, target: Path | None = None,
+                    criteria: CriteriaSet | None = None) -> tuple[list, Path | None]:
+    """``hazcheck criteria import``: the reviewed workbook's changes, validated, written into
+    the edition's YAML (or ``target``) unless ``write`` is false; (changes, file written)."""
+    from engine.criteria_sheet import read_changes, write_changes
+    from engine.load.criteria import load_criteria
+
+    cs = criteria or load_criteria()
+    _known_standard(cs, standard_id)
+    changes = read_changes(cs, standard_id, book)
+    written = write_changes(cs, standard_id, changes, target) if write and changes else None
+    return changes, written
+
+
+def _known_standard(cs: CriteriaSet, standard_id: str) -> None:
+    if standard_id not in cs.standards:
+        raise InputError(f"没有标准 “{standard_id}”", field="STANDARD_ID",
+                         hint=f"已录入：{'、'.join(sorted(cs.standards))}")
+
+
+def write_docs(out: Path, *, catalog: Catalog | None = None, criteria: CriteriaSet | None = None) -> Path:
+    """``hazcheck rules docs``: the HTML handbook of the forms, checks, criteria, facts and sector words."""
+    from engine.catalog import load_catalog
+    from engine.classify.sectors import words_for
+    from engine.load.criteria import load_criteria
+    from engine.report.handbook import write_handbook
+
+    cs = criteria or load_criteria()
+    return write_handbook(catalog or load_catalog(), cs, words_for(cs), out)

@@ -45,7 +45,7 @@ def _yaml_files(paths: Sequence[Path], report: LintReport, *, packs: bool = True
         if path.is_file():
             yield path
         elif path.is_dir():
-            parts = [path / p for p in PACK_PARTS if (path / p).is_dir()]
+            parts = [path / p for p in PACK_PARTS if (path / p).is_dir() and p != "criteria"]
             if parts and packs:
                 try:
                     check_pack(path)
@@ -119,17 +119,34 @@ def lint(paths: Sequence[Path] = ()) -> LintReport:
                 report.add(RuleFileError("既不是表单文件（form:）也不是规则文件（rules:）", file=str(path)))
         except HazcheckError as exc:
             report.add(exc)
+    schedules: dict = {}
+    try:  # the bundled reporting schedules: the status checks are compiled against them
+        from engine.status.schedule_load import load_schedules
+
+        schedules = load_schedules(bundled("rules") / "schedules", {k: f.title for k, f in forms.items()})
+    except HazcheckError as exc:
+        report.add(exc)
     for loaded in rules:
         for form_id in loaded.rule.forms:
-            if form_id not in forms and form_id not in broken:
+            if form_id not in forms and form_id not in broken and form_id not in schedules:
                 report.add(loaded.error("forms", f"表单 “{form_id}” 不存在",
                                         f"已有表单：{'、'.join(sorted(forms))}"))
-        for form in forms.values():
-            if loaded.rule.applies_to(form.id) and fits_kind(loaded.rule.on, form):
+        for target in (*forms.values(), *schedules.values()):  # every form or schedule it applies to
+            if loaded.rule.applies_to(target.id) and fits_kind(loaded.rule.on, target):
                 try:
-                    compile_rule(loaded, form)
+                    compile_rule(loaded, target)
                 except HazcheckError as exc:
                     report.add(exc)
+    for path in targets:  # a pack's criteria/: loaded with the bundled criteria, as an audit loads them
+        if path.is_dir() and (path / "criteria").is_dir():
+            report.files.append(str(path / "criteria"))
+            try:
+                from engine.classify.sectors import words_for
+                from engine.load.criteria import load_criteria
+
+                words_for(load_criteria(packs=[path]))
+            except HazcheckError as exc:
+                report.add(exc)
     returns = {k: f for k, f in forms.items() if isinstance(f, Form)}
     for form in forms.values():
         if isinstance(form, LedgerForm):

@@ -21,6 +21,7 @@ from engine.read.ledger import read_ledger
 
 DISTRICT = bundled("cases") / "campaign-2023-table" / "district-2023-09"
 LEDGER = bundled("cases") / "hazard-ledger" / "district-2024-q1"
+SUBMISSIONS = bundled("cases") / "submissions" / "county-2023-q3"
 _TYPES = {"number": (int, float), "text": (str,), "bool": (bool,)}
 
 
@@ -35,7 +36,18 @@ def _built(catalog, criteria) -> list:
     rows, _ = ledger_row_facts(read_ledger(LEDGER / "ledger.csv", form), form,
                                Classifier(criteria, get_backend("python")), date(2024, 3, 31))
     ret = read_submission(LEDGER / "return.csv", catalog.forms, form_id=form.reconcile.form[0])
-    return facts + list(rows) + unit_facts(rows, catalog.counts(form.id), ret)
+    return facts + list(rows) + unit_facts(rows, catalog.counts(form.id), ret) + _status(catalog)
+
+
+def _status(catalog) -> list:
+    """The status facts (报送, 单位, 登记行) of the sample submissions log, as hazcheck status builds them."""
+    from engine.status.roster import read_units
+    from engine.status.submissions import read_log
+    from engine.status.tracking import tabulate
+
+    schedule = catalog.schedules["campaign-2023"]
+    return tabulate(schedule, read_log(SUBMISSIONS / "log.csv", schedule.columns), as_of=date(2023, 9, 30),
+                    units=read_units(SUBMISSIONS / "units.txt", schedule.columns)).facts
 
 
 def test_fields_built_are_declared_with_their_types(catalog, criteria) -> None:
@@ -75,3 +87,22 @@ def test_a_renamed_kind_is_what_rules_write() -> None:
     from engine.load.factkinds import kind_key
 
     assert kind_key("单元格") == "cell" and kind_key("台账行") == "ledger_row" and kind_key("cell") == "cell"
+    assert [kind_key(n) for n in ("报送", "单位", "登记行")] == ["status_slot", "status_unit", "status_row"]
+
+
+def test_the_status_kinds_are_asserted_for_a_schedule_only() -> None:
+    kinds = fact_kinds()
+    assert {k for k, kind in kinds.items() if kind.schedule} == {"status_slot", "status_unit", "status_row"}
+    assert not any(kind.schedule and kind.ledger for kind in kinds.values())
+
+
+def test_a_kind_for_both_a_ledger_and_a_schedule_is_an_error_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "facts.yaml"
+    text = (bundled("rules") / "facts.yaml").read_text(encoding="utf-8").replace(
+        "    name: 登记行\n    doc: 登记表每行一条\n    schedule: true\n",
+        "    name: 登记行\n    doc: 登记表每行一条\n    schedule: true\n    ledger: true\n")
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(RuleFileError) as err:
+        load_fact_kinds(path)
+    line = text[:text.index("    name: 登记行\n")].count("\n") + 3  # its schedule: true
+    assert err.value.line == line and "登记行" in err.value.message

@@ -175,3 +175,116 @@ def test_severity_may_be_written_in_chinese(tmp_path: Path) -> None:
     doc = _audit_json(str(INSPECTIONS), "--rules", str(pack))
     staff = next(f for f in doc["findings"] if f["rule"] == "zone-groups-without-staff")
     assert staff["severity"] == "error"
+
+
+DISTRICT = ROOT / "cases" / "campaign-2023-table" / "district-2023-09" / "return.xlsx"
+
+
+def test_explain_takes_the_condition_apart_with_the_values_seen() -> None:
+    result = runner.invoke(app, ["rules", "explain", str(DISTRICT), "--rule", "fine-without-penalty",
+                                 "--unit", "区交警大队"])
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "区交警大队" in out and "成立，会报告" in out
+    assert "✓ 部门精准严格执法情况/行政处罚/罚款金额 > 0" in out and "罚款金额 = 14" in out
+    other = runner.invoke(app, ["rules", "explain", str(DISTRICT), "--rule", "fine-without-penalty"]).stdout
+    assert "不成立" in other and "✗" in other  # the units where it does not hold, and the failing test
+
+
+def test_explain_of_a_rule_that_does_not_apply_is_a_one_line_error() -> None:
+    result = runner.invoke(app, ["rules", "explain", str(DISTRICT), "--rule", "ledger-overdue"])
+    assert result.exit_code == 2 and "ledger-overdue" in result.stderr
+    assert "campaign-2023-table" in result.stderr
+
+
+_SAMPLES = {"number": [None, 0, 1, 2.5], "bool": [None, True, False], "text": [None, "重大", "一般", ""]}
+
+
+def test_the_trace_answers_as_the_reference_evaluation(catalog) -> None:
+    """Every bundled rule's condition, on facts with each field absent or one of a few values of its type."""
+    import itertools
+
+    from engine.expr.evaluate import holds
+    from engine.expr.trace import trace
+
+    for form_id in ("campaign-2023-table", "penalty-ledger", "hazard-ledger"):
+        for compiled in catalog.plan(form_id).rules:
+            fields = compiled.fields[:4]
+            choices = [_SAMPLES[f.type] for f in fields]
+            for values in itertools.product(*choices):
+                fact = {f.key: v for f, v in zip(fields, values, strict=True) if v is not None}
+                held, steps = trace(compiled.condition, fact, compiled.labels_map)
+                assert held == holds(compiled.condition, fact) and steps
+
+
+def test_coverage_counts_what_fired_on_a_corpus() -> None:
+    from engine.jobs import rule_coverage
+
+    job = rule_coverage([DISTRICT, INSPECTIONS])
+    assert job.fired["fine-without-penalty"] >= 1 and job.fired["ledger-overdue"] == 0
+    assert job.files == [str(DISTRICT)] and "不作猜测" in job.unreadable[0]  # the zone table needs its pack
+
+
+WATER = "出钢时炉下渣坑里水漫过了坑底"
+
+
+def _classify(*args: str) -> dict:
+    result = runner.invoke(app, ["classify", "--sector", "冶金", "--date", "2024-03-01", "--text", WATER,
+                                 "--format", "json", *args])
+    assert result.exit_code in (0, 1), result.stderr
+    doc = json.loads(result.stdout)
+    return doc["results"][0] if "results" in doc else doc
+
+
+def test_a_pack_teaches_the_reader_its_own_words() -> None:
+    assert _classify()["verdict"] == "待确认"
+    taught = _classify("--rules", str(PACK))
+    assert taught["verdict"] == "重大" and [m["ref"] for m in taught["matches"]] == ["第四条第(二)项"]
+
+
+def test_a_pack_adds_sector_words(tmp_path: Path) -> None:
+    args = ["classify", "--sector", "冶金铸造", "--date", "2024-03-01", "-F", "生产期间=是", "-F", "积水=是",
+            "-F", "场所=炉下渣坑"]
+    assert runner.invoke(app, args).exit_code == 2
+    assert runner.invoke(app, [*args, "--rules", str(PACK)]).exit_code == 1  # 重大
+
+
+def test_a_pack_word_with_a_bundled_meaning_is_an_error_at_its_line(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "criteria" / "sectors.yaml").write_text("sectors:\n  - {words: [钢铁], sector: 冶金}\n",
+                                                   encoding="utf-8")
+    result = runner.invoke(app, ["rules", "lint", str(pack)])
+    assert result.exit_code == 2 and "sectors.yaml:2" in result.stdout and "钢铁" in result.stdout
+
+
+def test_a_pack_edition_replaces_a_bundled_one_only_when_it_says_so(tmp_path: Path) -> None:
+    from engine.load.criteria import load_criteria
+
+    pack = tmp_path / "pack"
+    (pack / "criteria").mkdir(parents=True)
+    text = (ROOT / "criteria" / "gongmao-2023.yaml").read_text(encoding="utf-8")
+    (pack / "criteria" / "gongmao-2023.yaml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["rules", "lint", str(pack)])
+    assert result.exit_code == 2 and "gongmao-2023" in result.stdout and "overrides: true" in result.stdout
+    local = text.replace("  id: gongmao-2023\n", "  id: gongmao-2023\n  overrides: true\n", 1)
+    title = "title: 工贸企业重大事故隐患判定标准"
+    local = local.replace(title, title + "（本地审定版）", 1)
+    (pack / "criteria" / "gongmao-2023.yaml").write_text(local, encoding="utf-8")
+    assert load_criteria(packs=[pack]).standard("gongmao-2023").title.endswith("（本地审定版）")
+
+
+def test_a_pack_may_not_change_the_shared_reading_cues(tmp_path: Path) -> None:
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    (pack / "criteria" / "reading.yaml").write_text("negation: [没]\n", encoding="utf-8")
+    result = runner.invoke(app, ["rules", "lint", str(pack)])
+    assert result.exit_code == 2 and "reading.yaml" in result.stdout
+
+
+def test_lint_compiles_the_status_checks_against_the_schedules(tmp_path: Path) -> None:
+    checks = tmp_path / "submissions.yaml"
+    text = (ROOT / "rules" / "checks" / "submissions.yaml").read_text(encoding="utf-8")
+    checks.write_text(text.replace("when: ", "when: 催报了 and ", 1), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "lint", str(checks)])
+    assert result.exit_code == 2 and "催报了" in result.stdout and "时限表 campaign-2023" in result.stdout

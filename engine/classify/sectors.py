@@ -363,4 +363,39 @@ def words_for(cs: CriteriaSet) -> SectorWords:
         folder = Path(files[0]).resolve().parent
     if not (folder / FILE).is_file():
         return _EMPTY
-    return load_sector_words(folder, cs)
+    packs = tuple(p for p in getattr(cs, "packs", ()) if (p / FILE).is_file())
+    if not packs:
+        return load_sector_words(folder, cs)
+    if (folder, packs) not in _WITH_PACKS:  # asked on every ledger row: merged once per process
+        words = load_sector_words(folder, cs)
+        for pack in packs:
+            words = _with_pack_words(words, load_yaml(pack / FILE), cs)
+        _WITH_PACKS[(folder, packs)] = words
+    return _WITH_PACKS[(folder, packs)]
+
+
+_WITH_PACKS: dict[tuple[Path, tuple[Path, ...]], SectorWords] = {}
+
+
+def _with_pack_words(words: SectorWords, doc: Located, cs: CriteriaSet) -> SectorWords:
+    """A rule pack's own sector words (``criteria/sectors.yaml``: ``sectors:`` and ``infer:``
+    entries) after the bundled ones; a word that already has a meaning is an error at its line."""
+    data = doc.data
+    shaped = isinstance(data, dict) and isinstance(data.get("sectors"), list)
+    if not shaped or set(data) - {"sectors", "infer"}:
+        raise doc.error((), "规则包的行业写法表只写 sectors:（及 infer:）列表")
+    try:
+        extra = SectorTable.model_validate({**data, "sector_fact": words.table.sector_fact,
+                                            "sub_sector_fact": words.table.sub_sector_fact})
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc
+    _check(doc, extra, cs)
+    known = {norm(w) for e in words.table.sectors for w in e.words}
+    for i, e in enumerate(extra.sectors):
+        for k, w in enumerate(e.words):
+            if norm(w) in known:
+                raise doc.error(("sectors", i, "words", k), f"写法 “{w}” 在内置行业写法表中已有意思",
+                                "同一个写法只能对应一个意思")
+    table = words.table.model_copy(update={"sectors": (*words.table.sectors, *extra.sectors),
+                                           "infer": (*words.table.infer, *extra.infer)})
+    return SectorWords(table)

@@ -3,15 +3,18 @@
 Named passes, each raising RuleFileError at the rule's line: select the rules that apply to
 the form, parse ``when``, resolve names and normalise (engine/expr), parse the message
 template. The Plan is immutable and carries a digest so backends can cache their own
-compiled form of it.
+compiled form of it. A reporting schedule (``hazcheck status``) is compiled the same way:
+its plan is the rules on the schedule's fact kinds (``schedule: true`` in rules/facts.yaml).
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from engine.compile.names import UnknownName
 from engine.compile.vocabulary import Vocabulary
@@ -24,6 +27,9 @@ from engine.load.rules import LoadedRule
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
 from engine.model.rules import Rule
+
+if TYPE_CHECKING:  # imported when a schedule is compiled: an audit or a classification never loads it
+    from engine.status.schedule_load import Schedule
 
 _PLACEHOLDER = re.compile(r"\{([^{}]+)\}")
 
@@ -53,7 +59,7 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Plan:
-    form: Form | LedgerForm
+    form: Form | LedgerForm | Schedule  # a schedule has an id and no indicators, as a plan needs
     rules: tuple[CompiledRule, ...]
     digest: str
 
@@ -70,7 +76,7 @@ class Plan:
         return tuple((r.rule.on, r.condition) for r in self.rules)
 
 
-def compile_rule(loaded: LoadedRule, form: Form | LedgerForm) -> CompiledRule:
+def compile_rule(loaded: LoadedRule, form: Form | LedgerForm | Schedule) -> CompiledRule:
     rule = loaded.rule
     vocab = Vocabulary(rule.on, form)
     try:
@@ -93,22 +99,36 @@ def compile_rule(loaded: LoadedRule, form: Form | LedgerForm) -> CompiledRule:
     return CompiledRule(rule, condition, fields, tuple(placeholders), labels)
 
 
-def fits_kind(kind: str, form: Form | LedgerForm) -> bool:
-    """Ledger rules look at ledger facts, return rules at return facts; neither sees the other's form."""
-    return fact_kinds()[kind].ledger == isinstance(form, LedgerForm)
+def fits_kind(kind: str, form: Form | LedgerForm | Schedule) -> bool:
+    """Ledger rules look at ledger facts, return rules at return facts, status rules at a schedule's
+    facts; none sees the others' form."""
+    from engine.status.schedule_load import Schedule
+
+    declared = fact_kinds()[kind]
+    if isinstance(form, Schedule):
+        return declared.schedule
+    return not declared.schedule and declared.ledger == isinstance(form, LedgerForm)
 
 
-def compile_plan(rules: list[LoadedRule], form: Form | LedgerForm) -> Plan:
+def _identity(form: Form | LedgerForm | Schedule) -> str:
+    """What a plan's digest is made of besides its rules: the form as validated; for a schedule its
+    id (a schedule adds no names to its rules' vocabulary, so its id and rules fix the conditions)."""
+    if isinstance(form, (Form, LedgerForm)):
+        return form.model_dump_json()
+    return f"schedule:{form.id}"
+
+
+def compile_plan(rules: list[LoadedRule], form: Form | LedgerForm | Schedule) -> Plan:
     compiled = tuple(compile_rule(r, form) for r in rules
                      if r.rule.applies_to(form.id) and fits_kind(r.rule.on, form))
-    h = hashlib.sha256(form.model_dump_json().encode())
+    h = hashlib.sha256(_identity(form).encode())
     for c in compiled:
         h.update(c.rule.model_dump_json().encode())
     return Plan(form, compiled, h.hexdigest()[:16])
 
 
-def check_form_references(rules: list[LoadedRule], forms: dict[str, Form | LedgerForm]) -> None:
-    """A rule naming a form that does not exist is an authoring error, not a silent no-op."""
+def check_form_references(rules: list[LoadedRule], forms: Mapping[str, object]) -> None:
+    """A rule naming a form (or a schedule) that does not exist is an authoring error, not a silent no-op."""
     for loaded in rules:
         for form_id in loaded.rule.forms:
             if form_id not in forms:

@@ -8,6 +8,8 @@ levels), by alias, and by any trailing part of the path that names one indicator
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from engine.compile.names import NameResolver, UnknownName, normalise_name
 from engine.expr.nodes import Field
 from engine.load.factkinds import fact_kinds
@@ -15,11 +17,14 @@ from engine.model.factkinds import FactField
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
 
+if TYPE_CHECKING:
+    from engine.status.schedule_load import Schedule
+
 
 class Vocabulary:
-    """Resolves names for one fact kind of one form (through the shared NameResolver)."""
+    """Resolves names for one fact kind of one form or schedule (through the shared NameResolver)."""
 
-    def __init__(self, kind: str, form: Form | LedgerForm) -> None:
+    def __init__(self, kind: str, form: Form | LedgerForm | Schedule) -> None:
         self.kind = fact_kinds()[kind]
         self.form = form
         self.fields = self.kind.fields
@@ -52,4 +57,5 @@ class Vocabulary:
         hint = f"是否指：{'、'.join(near)}" if near else (
             f"{self.kind.label}事实可用的字段：{'、'.join(f.name for f in self.fields)}"
             + ("，以及表单的各项指标" if self.kind.indicators else ""))
-        return UnknownName(f"不认识的名称 “{name}”（表单 {self.form.id}，{self.kind.label}事实）", hint)
+        where = "时限表" if self.kind.schedule else "表单"
+        return UnknownName(f"不认识的名称 “{name}”（{where} {self.form.id}，{self.kind.label}事实）", hint)

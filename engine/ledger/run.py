@@ -48,7 +48,7 @@ def audit_ledger(ledger: Ledger, plan: Plan, cs: CriteriaSet, *, as_of: date,
     verdicts: list[Classification] = []
     if plan.form.classifies:
         helpers = None
-        if not per_row and cs.folder is not None:
+        if not per_row and cs.folder is not None and not cs.packs:  # helpers load the bundled folder only
             from engine.classify.helpers import ProcessHelpers, workers_wanted
 
             helpers = ProcessHelpers(cs.folder, backend, workers_wanted(), engine=engine)

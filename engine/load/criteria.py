@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -183,6 +183,7 @@ class CriteriaSet:
     resolver: FactResolver = field(repr=False, compare=False)
     reading: ReadingRules | None = field(default=None, repr=False, compare=False)
     folder: Path | None = field(default=None, repr=False, compare=False)
+    packs: tuple[Path, ...] = field(default=(), repr=False, compare=False)  # rule packs' criteria/ folders
 
     def standard(self, standard_id: str) -> Standard:
         return self.standards[standard_id].standard
@@ -371,31 +372,89 @@ def reading_from_document(doc: Located) -> ReadingRules:
     return _validate(doc, ReadingRules, doc.data, ())
 
 
-def load_criteria(folder: Path | None = None) -> CriteriaSet:
+def load_criteria(folder: Path | None = None, packs: Sequence[Path] = ()) -> CriteriaSet:
     """The vocabulary in ``folder/facts/*.yaml`` and every standard in ``folder/*.yaml``
-    (default: the bundled ``criteria/``); from the cache when no file has changed."""
+    (default: the bundled ``criteria/``), then each rule pack's ``criteria/`` (``packs``:
+    the packs' folders); from the cache when no file has changed."""
     folder = (folder or bundled("criteria")).resolve()
-    files = [*folder.glob("*.yaml"), *(folder / FACTS_DIR).glob("*.yaml")]
-    return cached("criteria", files, lambda: _load_criteria(folder))
+    extra = tuple(p.resolve() / "criteria" for p in packs if (p / "criteria").is_dir())
+    files = [*(f for d in (folder, *extra) for f in (*d.glob("*.yaml"), *(d / FACTS_DIR).glob("*.yaml")))]
+    return cached("criteria", files, lambda: _load_criteria(folder, extra))
 
 
-def _load_criteria(folder: Path) -> CriteriaSet:
+def _pack_facts(doc: Located, known: dict[str, Fact]) -> tuple[Located, dict[str, tuple[str, ...]]]:
+    """A pack's facts file split into new facts (the document, without the other entries) and
+    phrases for bundled facts: an entry of only ``name`` and ``says`` adds its phrases to the
+    fact of that name (``says: {是: [...]}``), so an office teaches the reader its own words."""
+    data = doc.data
+    entries = data.get("facts") if isinstance(data, dict) else None
+    if not isinstance(entries, list):
+        return doc, {}
+    added: dict[str, dict[str, tuple[str, ...]]] = {}
+    kept = []
+    for i, entry in enumerate(entries):
+        if isinstance(entry, dict) and set(entry) == {"name", "says"} and entry["name"] in known:
+            says = entry["says"]
+            if not isinstance(says, dict):
+                raise doc.error(("facts", i, "says"), "says 应为映射，如 {是: [说法, …]}")
+            added[entry["name"]] = {str(k): tuple(str(w) for w in v) for k, v in says.items()}
+        else:
+            kept.append((i, entry))
+    def entry_of(key: tuple[Any, ...]) -> bool:
+        return len(key) >= 2 and key[0] == "facts" and isinstance(key[1], int)
+
+    lines = {k: v for k, v in doc.lines.items() if not entry_of(k)}  # the kept entries, renumbered
+    for n, (i, _) in enumerate(kept):
+        lines.update({("facts", n, *k[2:]): line for k, line in doc.lines.items()
+                      if entry_of(k) and k[1] == i})
+    return Located(doc.file, {**data, "facts": [e for _, e in kept]}, lines), added
+
+
+def _with_phrases(fact: Fact, says: dict[str, tuple[str, ...]]) -> Fact:
+    merged = dict(fact.says)
+    for key, words in says.items():
+        merged[key] = tuple(dict.fromkeys((*merged.get(key, ()), *words)))
+    return fact.model_validate({**fact.model_dump(), "says": merged})
+
+
+def _load_criteria(folder: Path, packs: tuple[Path, ...] = ()) -> CriteriaSet:
     facts_paths = sorted((folder / FACTS_DIR).glob("*.yaml"))
     if not facts_paths:
         raise RuleFileError(f"缺少事实词表：{FACTS_DIR}/ 下没有 .yaml 文件", file=str(folder))
-    vocabulary = vocabulary_from_documents([load_yaml(p) for p in facts_paths])
+    docs = [load_yaml(p) for p in facts_paths]
+    vocabulary = vocabulary_from_documents(docs)
+    if packs:
+        known = {f.name: f for f in vocabulary.facts}
+        phrases: dict[str, dict[str, tuple[str, ...]]] = {}
+        for pack in packs:
+            for path in sorted((pack / FACTS_DIR).glob("*.yaml")):
+                rest, added = _pack_facts(load_yaml(path), known)
+                phrases.update(added)
+                if rest.data.get("facts"):
+                    docs.append(rest)
+        vocabulary = vocabulary_from_documents(docs)
+        vocabulary = Vocabulary(facts=tuple(_with_phrases(f, phrases[f.name]) if f.name in phrases else f
+                                            for f in vocabulary.facts))
     resolver = FactResolver(vocabulary)
     reading_path = folder / READING_FILE
     reading = reading_from_document(load_yaml(reading_path)) if reading_path.is_file() else None
     standards: dict[str, LoadedStandard] = {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name in (READING_FILE, SECTORS_FILE):
-            continue
-        doc = load_yaml(path)
-        loaded = criteria_from_document(doc, resolver)
-        sid = loaded.standard.id
-        if sid in standards:
-            raise doc.error(("standard", "id"), f"标准 id “{sid}” 已在 {standards[sid].file} 中定义")
-        standards[sid] = loaded
+    for n, where in enumerate((folder, *packs)):
+        for path in sorted(where.glob("*.yaml")):
+            if path.name in (READING_FILE, SECTORS_FILE):
+                if n and path.name == READING_FILE:
+                    raise RuleFileError("规则包中不能改 reading.yaml（各事实共用的读法）；说法写在 facts/ 中",
+                                        file=str(path))
+                continue
+            doc = load_yaml(path)
+            loaded = criteria_from_document(doc, resolver)
+            sid = loaded.standard.id
+            if sid in standards and not (n and loaded.standard.overrides):
+                hint = "规则包中的标准要替换内置标准，在 standard: 下写 overrides: true" if n else None
+                raise doc.error(("standard", "id"), f"标准 id “{sid}” 已在 {standards[sid].file} 中定义",
+                                hint)
+            if loaded.standard.overrides and sid not in standards:
+                raise doc.error(("standard", "overrides"), f"overrides: true，但没有要替换的标准 “{sid}”")
+            standards[sid] = loaded
     _check_editions(standards)
-    return CriteriaSet(vocabulary, standards, resolver, reading, folder)
+    return CriteriaSet(vocabulary, standards, resolver, reading, folder, packs)

@@ -1,9 +1,10 @@
 """Load ``rules/facts.yaml``: the kinds of fact rules are written on, with their fields' names.
 
-The kinds themselves are what the program computes (engine/facts.py, engine/ledger); the
-file says what each kind and field is called in Chinese, its type and its meaning, so a rule
-author reads and renames them in YAML. A kind the program does not compute, or one it
-computes that the file leaves out, is an error naming the file and line.
+The kinds themselves are what the program computes (engine/facts.py, engine/ledger,
+engine/status/tracking.py); the file says what each kind and field is called in Chinese, its
+type and its meaning, so a rule author reads and renames them in YAML. A kind the program
+does not compute, or one it computes that the file leaves out, is an error naming the file
+and line.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ def load_fact_kinds(path: Path) -> dict[str, FactKind]:
         for j, f in enumerate(entry.fields):
             if keys.count(f.key) > 1 or names.count(f.name) > 1:
                 raise doc.error(("kinds", i, "fields", j), f"“{entry.name}” 的项 “{f.name}”/“{f.key}” 重复")
+        if entry.ledger and entry.schedule:
+            raise doc.error(("kinds", i, "schedule"),
+                            f"“{entry.name}” 不能既用于台账（ledger）又用于报送情况（schedule）")
         kinds[entry.key] = entry.kind()
     missing = computed - set(kinds)
     if missing:

@@ -238,6 +238,7 @@ class Standard(Strict):
     general_clauses: tuple[GeneralClause, ...] = ()
     sources: tuple[str, ...] = ()
     verification: str | None = Field(None, description="核对情况说明")
+    overrides: bool = Field(False, description="规则包中：替换内置的同 id 标准（不写则 id 相同是错误）")
 
     @field_validator("supersedes", mode="before")
     @classmethod

@@ -33,8 +33,7 @@ class FactKind:
     subject: tuple[str, ...] = ()  # fact keys naming the indicators a finding is about
     ledger: bool = False  # asserted for hazard ledgers (record forms), not for returns
     declared_by_form: bool = False  # the fields are the form's ``row_fact`` declarations, not listed here
-
-
+    schedule: bool = False  # asserted for a reporting schedule (``hazcheck status``), not for any form
 
 
 class _Strict(BaseModel):
@@ -56,13 +55,14 @@ class KindEntry(_Strict):
     subject: tuple[str, ...] = ()
     ledger: bool = False
     declared_by_form: bool = False
+    schedule: bool = False
     fields: tuple[FieldEntry, ...] = ()
 
     def kind(self) -> FactKind:
         return FactKind(self.key, self.name, self.doc,
                         tuple(FactField(f.key, f.name, f.type, f.doc) for f in self.fields),
                         indicators=self.indicators, subject=self.subject,
-                        ledger=self.ledger, declared_by_form=self.declared_by_form)
+                        ledger=self.ledger, declared_by_form=self.declared_by_form, schedule=self.schedule)
 
 
 class FactKindsFile(_Strict):

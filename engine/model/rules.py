@@ -17,7 +17,7 @@ SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info"
 _SEVERITY_WORDS = {label: key for key, label in SEVERITY_LABEL.items()}
 
 FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence",
-                       "ledger_row", "ledger_unit"]
+                       "ledger_row", "ledger_unit", "status_slot", "status_unit", "status_row"]
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -43,7 +43,7 @@ class Rule(BaseModel):
     when: str
     message: str
     basis: Basis
-    forms: tuple[str, ...] = Field((), description="适用的表单 id；为空表示所有表单")
+    forms: tuple[str, ...] = Field((), description="适用的表单（或时限表）id；为空表示所有表单")
     description: str | None = None
     overrides: bool = Field(False, description="规则包中：替换内置的同 id 规则（不写则 id 相同是错误）")
 

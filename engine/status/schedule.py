@@ -1,25 +1,23 @@
 """The reporting schedule (``rules/schedules/*.yaml``): what is due when, and how a log writes it.
 
-Everything an office may need to change — a deadline, a campaign phase's dates, the way its
-log spells a column or a report, the units that must report, a check's severity or wording —
-is in this file, so none of it is Python. The models only validate shapes; cross-references
-(a report's first period, a check's condition) are checked by ``schedule_load`` at their line.
+Everything an office may need to change about what is due — a deadline, a campaign phase's
+dates, the way its log spells a column or a report, the units that must report — is in this
+file, so none of it is Python. What makes a finding (漏报, 迟报…: condition, severity, wording,
+basis) is not: those are ordinary rules in ``rules/checks`` on the schedule's fact kinds
+(``rules/facts.yaml``, ``schedule: true``). The models only validate shapes; cross-references
+(a report's first period, a name two reports share) are checked by ``schedule_load`` at their line.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.model.forms import UnitKind
-from engine.model.rules import Basis, Severity
 
 PeriodKind = Literal["monthly", "quarterly", "phase"]
-FactKindWritten = Literal["报送", "单位", "登记行", "slot", "unit", "row"]
-_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 class _Strict(BaseModel):
@@ -140,33 +138,6 @@ class RosterUnit(_Strict):
     aliases: tuple[str, ...] = Field((), description="登记表中这个单位的其他写法")
 
 
-class Check(_Strict):
-    """One check: a condition over one kind of status fact, its message and its basis."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
-    id: str
-    title: str
-    severity: Severity
-    on: FactKindWritten = Field(
-        description="报送（每单位每期每份报表一条）、单位（每单位一条）或 登记行（登记表每行一条）")
-    when: str = Field(description="条件，写法同审核规则（rules/checks）")
-    message: str = Field(description="提示，{名称} 处填入该项的值")
-    basis: Basis
-    description: str | None = None
-
-    @field_validator("id")
-    @classmethod
-    def _id_shape(cls, v: str) -> str:
-        if not _ID.match(v):
-            raise ValueError("检查 id 只能由小写字母、数字和连字符组成，如 status-late")
-        return v
-
-    @field_validator("basis", mode="before")
-    @classmethod
-    def _basis_text(cls, v: object) -> object:
-        return {"document": v} if isinstance(v, str) else v
-
-
 class ScheduleFile(_Strict):
     schedule: Head
     phases: tuple[Phase, ...] = ()
@@ -174,7 +145,6 @@ class ScheduleFile(_Strict):
     columns: Columns
     units: tuple[RosterUnit | str, ...] = Field(
         (), description="应报送单位名单（名称，或 {name, kind, aliases}）；也可用 --units 给出")
-    checks: tuple[Check, ...] = Field(min_length=1)
 
     def roster(self) -> tuple[RosterUnit, ...]:
         return tuple(RosterUnit(name=u) if isinstance(u, str) else u for u in self.units)

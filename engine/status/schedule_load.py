@@ -1,23 +1,26 @@
-"""Load a schedule file (``rules/schedules/*.yaml``): validated, cross-checked, its checks compiled.
+"""Load a schedule file (``rules/schedules/*.yaml``): validated and cross-checked.
 
 Every mistake a rule author can make is reported at its file, line and key: a form id that is
 neither in ``rules/forms`` nor given a title, a report name two reports share, a first period
-that cannot be read, a check naming a fact it does not have. Which bundled schedule a log
-uses is chosen like a return's form: by what the log writes (its 报表 names), ties an error.
+that cannot be read. Which bundled schedule a log uses is chosen like a return's form: by
+what the log writes (its 报表 names), ties an error. A schedule is compiled like a form
+(engine/compile/plan.py ``compile_plan``): the rules of ``rules/checks`` on its fact kinds
+(报送, 单位, 登记行) are its plan, and the catalog (engine/catalog.py) compiles it up front.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pydantic import ValidationError
+
 from engine.errors import InputError, RuleFileError
-from engine.load.positioned import Located, load_model
+from engine.load.positioned import Located, load_yaml, validation_error
 from engine.paths import bundled
-from engine.status.checklist import CompiledCheck, compile_checks
 from engine.status.periods import PeriodError, complete, normal, read_written
 from engine.status.schedule import Columns, Head, Phase, Report, RosterUnit, ScheduleFile
 
@@ -49,7 +52,16 @@ class Schedule:
     reports: tuple[Tracked, ...]
     columns: Columns
     roster: tuple[RosterUnit, ...]
-    checks: tuple[CompiledCheck, ...]
+
+    @property
+    def id(self) -> str:
+        """What a rule's ``forms`` names, as it names a form: the schedule's id."""
+        return self.head.id
+
+    @property
+    def indicators(self) -> tuple[()]:
+        """A schedule's facts carry no form indicators (what a plan asks of its form)."""
+        return ()
 
     def report_named(self, written: object) -> Tracked | None:
         text = normal(written)
@@ -120,38 +132,58 @@ def schedule_from_document(data: ScheduleFile, doc: Located, forms: dict[str, st
             if normal(n) in seen:
                 raise doc.error(("units", i), f"单位 “{n}” 在名单中重复")
             seen.add(normal(n))
-    return Schedule(doc.file, data.schedule, data.phases, tuple(tracked), data.columns, roster,
-                    compile_checks(data.checks, doc))
+    return Schedule(doc.file, data.schedule, data.phases, tuple(tracked), data.columns, roster)
 
 
 def load_schedule(path: Path, forms: dict[str, str] | None = None) -> Schedule:
     """One schedule file; RuleFileError (file:line, key) for anything wrong in it."""
     if not path.is_file():
         raise InputError("报送时限表不存在", file=str(path), field="--schedule")
-    data, doc = load_model(path, ScheduleFile)
+    doc = load_yaml(path)
+    if isinstance(doc.data, dict) and "checks" in doc.data:  # where checks were written before
+        raise doc.error(("checks",), "时限表中不写检查：报送情况的检查是审核规则，写在 rules/checks 中",
+                        hint="见 rules/checks/submissions.yaml（on: 报送、单位 或 登记行）；"
+                             "自己的检查写在规则包的 checks/ 中（--rules）")
+    try:
+        data = ScheduleFile.model_validate(doc.data)
+    except ValidationError as exc:
+        raise validation_error(doc, exc) from exc
     return schedule_from_document(data, doc, _form_titles() if forms is None else forms)
 
 
-def bundled_schedules() -> list[Path]:
-    return sorted((bundled("rules") / "schedules").glob("*.yaml"))
+def load_schedules(folder: Path, forms: dict[str, str] | None = None) -> dict[str, Schedule]:
+    """Every schedule file of ``folder`` by id (sorted by file name); an id used twice is an error."""
+    out: dict[str, Schedule] = {}
+    for path in sorted(folder.glob("*.yaml")):
+        s = load_schedule(path, forms)
+        if s.id in out:
+            raise RuleFileError(f"时限表 id “{s.id}” 与 {out[s.id].source} 重复", file=s.source,
+                                field="schedule.id")
+        out[s.id] = s
+    return out
 
 
-def resolve_schedule(given: str | None, score: Callable[[Schedule], int]) -> Schedule:
+def resolve_schedule(given: str | None, score: Callable[[Schedule], int],
+                     schedules: Mapping[str, Schedule] | None = None,
+                     forms: dict[str, str] | None = None) -> Schedule:
     """``--schedule`` as a file or a bundled id; without it, the only bundled schedule, or the
     one under which ``score`` (the log's rows whose 报表 it knows) is highest, strictly ahead of
-    the next — else an input error listing them."""
-    forms = _form_titles()
+    the next — else an input error listing them. ``schedules``: the bundled ones, already loaded
+    (the catalog's); ``forms``: form id -> title, for a schedule file given as ``--schedule``."""
+    forms = _form_titles() if forms is None else forms
     if given is not None:
         path = Path(given)
         if path.suffix.lower() in (".yaml", ".yml") or path.exists():
             return load_schedule(path, forms)
-        loaded = [load_schedule(p, forms) for p in bundled_schedules()]
+    if schedules is None:
+        schedules = load_schedules(bundled("rules") / "schedules", forms)
+    loaded = list(schedules.values())
+    if given is not None:
         for s in loaded:
             if s.head.id == given:
                 return s
         raise InputError(f"没有报送时限表 “{given}”", field="--schedule",
                          hint=f"可用：{'、'.join(s.head.id for s in loaded) or '（无）'}，或给出 .yaml 文件")
-    loaded = [load_schedule(p, forms) for p in bundled_schedules()]
     if not loaded:
         raise RuleFileError("没有报送时限表（rules/schedules/*.yaml）", field="--schedule")
     if len(loaded) == 1:

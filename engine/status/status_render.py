@@ -159,7 +159,8 @@ def as_dict(result: StatusResult) -> dict[str, Any]:
                     "rows_in_window": result.rows_in_window, "rows_outside": result.rows_outside,
                     "rows_unplaced": result.rows_unplaced, "rows_flawed": result.rows_flawed,
                     "untracked": list(result.untracked),
-                    "facts": result.facts, "checks": result.checks, "counts": result.counts},
+                    "facts": result.facts, "checks": result.checks, "backend": result.backend,
+                    "counts": result.counts},
     }
 
 

@@ -5,8 +5,13 @@ cannot be read is not placed in the table and is a finding of its own. Then, for
 and every report period whose deadline falls in the window (a *slot*), the rows of that slot
 decide its mark: √ on time, 迟 late, × missing once the deadline has passed, ? when a row's
 date cannot be read, · not yet due, — not required of the unit's kind; 补 and 催 are added
-for re-submitted and chased slots. The facts (engine/status/checklist.py) carry the same
-numbers, so the table and the findings never disagree.
+for re-submitted and chased slots. The facts carry the same numbers, so the table and the
+findings never disagree: one ``status_slot`` fact (报送) per cell, one ``status_unit`` (单位) per
+unit, one ``status_row`` (登记行) per log row, their fields declared in rules/facts.yaml. They
+go through the project's one rule pipeline, as a return's facts do: the schedule's plan (the
+rules of rules/checks on these kinds, engine/compile/plan.py) evaluated by a backend
+(durable-rules, the engine of record, or the columnar one cross-checked by it), every fact
+counted, each hit made a finding by ``engine.evaluate.run.build_finding``.
 
 The state is the state on the as-of date: a row received after it is not counted (and is
 reported), so ``--as-of`` set in the past shows the table as it stood then.
@@ -23,12 +28,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from engine.compile.plan import Plan
+from engine.errors import EvaluationError
+from engine.facts import Fact
 from engine.model.findings import Finding
 from engine.model.rules import SEVERITY_ORDER
 from engine.read.numbers import is_blank_text, raw_text, yes_no
 from engine.read.text import clean_unit_name
 from engine.read.unitkind import guess_unit_kind
-from engine.status.checklist import StatusFact, findings
 from engine.status.periods import (
     Period,
     PeriodError,
@@ -102,6 +109,7 @@ class StatusResult:
     rows_flawed: int = 0  # counted, but some cell could not be read (a date, a mark)
     facts: int = 0
     checks: int = 0
+    backend: str = ""  # what evaluated the checks (the audit summary's ``backend``)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -293,12 +301,64 @@ def _units(schedule: Schedule, given: Sequence[RosterUnit] | None,
     return list(seen.values()), "登记表中出现的单位", False
 
 
-def track(schedule: Schedule, log: Log, *, as_of: date, window: str | None = None,
-          units: Sequence[RosterUnit] | None = None, units_source: str | None = None) -> StatusResult:
+@dataclass(frozen=True)
+class Tabulated:
+    """The table of a log and the facts the checks look at, before any check has run."""
+
+    window: Window
+    columns: tuple[Slot, ...]
+    lines: tuple[UnitLine, ...]
+    facts: list[Fact]  # status_slot (per unit, by column), status_unit, then status_row facts
+    units: tuple[str, ...]  # the table's units in order: the order of the findings
+    roster: str
+    untracked: tuple[str, ...]
+    rows_read: int
+    rows_in_window: int
+    rows_outside: int
+    rows_unplaced: int
+    rows_flawed: int
+
+
+def track(schedule: Schedule, log: Log, plan: Plan, *, as_of: date, window: str | None = None,
+          units: Sequence[RosterUnit] | None = None, units_source: str | None = None,
+          backend: str = "durable") -> StatusResult:
     """The status table and findings of ``log`` under ``schedule`` on ``as_of``.
 
+    ``plan``: the schedule's compiled checks (``Catalog.schedule_plan``); ``backend``: what
+    evaluates them (engine/evaluate: durable, polars, python or auto). Every fact must come
+    back evaluated, else EvaluationError: a table with findings silently missing is never shown.
+    ``window``, ``units``, ``units_source``: as for ``tabulate``.
+    """
+    from engine.evaluate.run import build_finding, get_backend
+
+    if plan.form.id != schedule.id:
+        raise ValueError(f"plan of {plan.form.id} given for schedule {schedule.id}")
+    table = tabulate(schedule, log, as_of=as_of, window=window, units=units, units_source=units_source)
+    facts = table.facts
+    engine = get_backend(backend)
+    hits, evaluated = engine.evaluate(plan, facts)
+    if evaluated != len(facts):
+        raise EvaluationError(f"送入 {len(facts)} 条事实，只评估了 {evaluated} 条；结果不完整，已停止")
+    found = [build_finding(plan.rules[i], facts[j], plan) for i, j in sorted(hits)]  # check, then fact order
+    unit_order = {name: i for i, name in enumerate(table.units)}
+    found.sort(key=lambda f: (unit_order.get(f.unit or "", len(unit_order)), SEVERITY_ORDER[f.severity],
+                              f.rule, f.fields))
+    return StatusResult(
+        schedule_id=schedule.head.id, schedule_title=schedule.head.title, schedule_source=schedule.source,
+        source=log.source, as_of=as_of, window=table.window, columns=table.columns, lines=table.lines,
+        findings=found, roster=table.roster, untracked=table.untracked, rows_read=table.rows_read,
+        rows_in_window=table.rows_in_window, rows_outside=table.rows_outside,
+        rows_unplaced=table.rows_unplaced, rows_flawed=table.rows_flawed, facts=len(facts),
+        checks=len(plan.rules), backend=engine.name)
+
+
+def tabulate(schedule: Schedule, log: Log, *, as_of: date, window: str | None = None,
+             units: Sequence[RosterUnit] | None = None, units_source: str | None = None) -> Tabulated:
+    """The status table of ``log`` under ``schedule`` on ``as_of``, and its facts.
+
     ``window``: ``--period`` as written (default: the latest quarter the log's deadlines reach);
-    ``units``: the roster (default: the schedule's, else the units the log names).
+    ``units``: the roster (default: the schedule's, else the units the log names);
+    ``units_source``: where the roster came from, in words (default: which of those it is).
     """
     from engine.status.periods import read_window
 
@@ -376,7 +436,7 @@ def track(schedule: Schedule, log: Log, *, as_of: date, window: str | None = Non
             name = u.name if (u := by_name.get(normal(e.unit))) else e.unit
             rows_of[name] = rows_of.get(name, 0) + 1
 
-    facts: list[StatusFact] = []
+    facts: list[Fact] = []
     lines: list[UnitLine] = []
     iso = as_of.isoformat()
     for u in order:
@@ -401,15 +461,15 @@ def track(schedule: Schedule, log: Log, *, as_of: date, window: str | None = Non
             counts["resubmitted"] += data["resubmitted"]
             counts["chased"] += data["chased"]
             counts["unreadable"] += mark.startswith(UNKNOWN)
-            cells = tuple(c for e in rows if (c := e.row.cell("received")) is not None)
-            facts.append(StatusFact("slot", data, u.name, (slot.id,), cells))
+            cells = [c for e in rows if (c := e.row.cell("received")) is not None]
+            facts.append(Fact("status_slot", _present(data), u.name, cells, subject=(slot.id,)))
         n_rows = rows_of.get(u.name, 0)
         nearest = "" if u.name in on_roster or not has_roster else "、".join(
             difflib.get_close_matches(u.name, [r.name for r in roster], n=1, cutoff=0.6))
-        facts.append(StatusFact("unit", {
+        facts.append(Fact("status_unit", _present({
             "unit": u.name, "unit_kind": kind, "on_roster": u.name in on_roster or not has_roster,
             "has_roster": has_roster, "window": win.label, "as_of": iso, **counts, "rows": n_rows,
-            "nearest": nearest}, u.name))
+            "nearest": nearest}), u.name, subject=()))
         lines.append(UnitLine(u.name, kind, u.name in on_roster or not has_roster, tuple(marks), counts))
 
     inside_ids = {id(e) for e in inside}
@@ -418,18 +478,17 @@ def track(schedule: Schedule, log: Log, *, as_of: date, window: str | None = Non
             continue  # a readable row of a period outside the window: not this table's business
         facts.append(_row_fact(e, duplicate_of.get(id(e)), as_of))
 
-    found = findings(schedule.checks, facts)
-    unit_order = {u.name: i for i, u in enumerate(order)}
-    found.sort(key=lambda f: (unit_order.get(f.unit or "", len(unit_order)), SEVERITY_ORDER[f.severity],
-                              f.rule, f.fields))
     words = units_source or roster_words
-    return StatusResult(
-        schedule_id=schedule.head.id, schedule_title=schedule.head.title, schedule_source=schedule.source,
-        source=log.source, as_of=as_of, window=win, columns=tuple(columns), lines=tuple(lines),
-        findings=found, roster=f"{words}（{len(roster)} 个单位）", untracked=untracked,
+    return Tabulated(
+        window=win, columns=tuple(columns), lines=tuple(lines), facts=facts,
+        units=tuple(u.name for u in order), roster=f"{words}（{len(roster)} 个单位）", untracked=untracked,
         rows_read=len(entries), rows_in_window=len(inside), rows_outside=len(placed) - len(inside),
-        rows_unplaced=len(entries) - len(placed), rows_flawed=sum(1 for e in inside if e.problems),
-        facts=len(facts), checks=len(schedule.checks))
+        rows_unplaced=len(entries) - len(placed), rows_flawed=sum(1 for e in inside if e.problems))
+
+
+def _present(data: dict[str, Any]) -> dict[str, Any]:
+    """A fact's fields without the blank ones: an absent field is what the backends test for."""
+    return {k: v for k, v in data.items() if v is not None}
 
 
 def _slot(unit: str, kind: str | None, on_roster: bool, slot: Slot, rows: list[_Entry],
@@ -466,9 +525,9 @@ def _slot(unit: str, kind: str | None, on_roster: bool, slot: Slot, rows: list[_
     return data, mark
 
 
-def _row_fact(e: _Entry, duplicate: LogRow | None, as_of: date) -> StatusFact:
+def _row_fact(e: _Entry, duplicate: LogRow | None, as_of: date) -> Fact:
     raw = e.row.raw
-    cells = tuple(c for k in e.bad_cells if (c := e.row.cell(k)) is not None) or (e.row.ref,)
+    cells = [c for k in e.bad_cells if (c := e.row.cell(k)) is not None] or [e.row.ref]
     start = e.period.start if e.period is not None else None
     data = {
         "where": e.row.row_id, "line": e.row.line, "unit": e.unit,
@@ -481,4 +540,4 @@ def _row_fact(e: _Entry, duplicate: LogRow | None, as_of: date) -> StatusFact:
         "period_start": start.isoformat() if start else None,
         "before_period": e.received is not None and start is not None and e.received < start,
     }
-    return StatusFact("row", data, e.unit, (e.row.row_id,), cells)
+    return Fact("status_row", _present(data), e.unit, cells, subject=(e.row.row_id,))

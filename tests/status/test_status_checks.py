@@ -1,14 +1,16 @@
-"""Each check of the bundled schedule fires on a log row that should fire it, and not on one
-that should not; the table's mark says the same as the finding."""
+"""Each status check (rules/checks/submissions.yaml) fires on a log row that should fire it, and
+not on one that should not; the table's mark says the same as the finding."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from engine.status.checklist import KINDS
-from engine.status.schedule_load import load_schedule
+import pytest
+
+from engine.errors import EvaluationError
+from engine.load.factkinds import fact_kinds
 from engine.status.submissions import read_log
-from engine.status.tracking import track
+from engine.status.tracking import tabulate, track
 
 from .conftest import CASES, SCHEDULE, fired, marks
 
@@ -104,8 +106,8 @@ def test_a_unit_not_on_the_roster_names_the_nearest(run) -> None:
 
 def test_a_roster_alias_is_the_same_unit(tmp_path, run) -> None:
     schedule = tmp_path / "s.yaml"
-    body = SCHEDULE.read_text(encoding="utf-8").replace(
-        "\nchecks:", "\nunits:\n  - {name: 县市场监督管理局, aliases: [县市场监管局]}\n\nchecks:", 1)
+    body = (SCHEDULE.read_text(encoding="utf-8")
+            + "\nunits:\n  - {name: 县市场监督管理局, aliases: [县市场监管局]}\n")
     schedule.write_text(body, encoding="utf-8")
     result = run([("县市场监管局", "调度表", "7月", None, "2023-07-20")], period=JULY, schedule=schedule)
     assert marks(result) == {"县市场监督管理局": "√"}
@@ -199,21 +201,49 @@ def test_a_report_tracked_if_logged_is_left_out_when_no_row_names_it(run) -> Non
     assert result.untracked == ("调度表（campaign-2023-table）",)
 
 
-def test_every_fact_has_exactly_the_declared_fields(monkeypatch) -> None:
-    """The names checks may use (checklist.KINDS) are the fields the facts carry, no more, no less."""
-    import engine.status.tracking as tracking
+def test_every_fact_has_the_declared_fields_and_no_other(catalog) -> None:
+    """The status facts carry the fields rules/facts.yaml declares for their kind (报送, 单位, 登记行),
+    with their types, and no other; a blank field is left out, as in every fact the backends see."""
+    schedule = catalog.schedules["campaign-2023"]
+    table = tabulate(schedule, read_log(CASES / "county-2023-q3" / "log.csv", schedule.columns),
+                     as_of=date(2023, 9, 30))
+    kinds = fact_kinds()
+    assert {f.kind for f in table.facts} == {k for k, kind in kinds.items() if kind.schedule}
+    types = {"number": (int, float), "text": (str,), "bool": (bool,)}
+    for fact in table.facts:
+        declared = {f.key: f.type for f in kinds[fact.kind].fields}
+        assert set(fact.data) <= set(declared), (fact.kind, set(fact.data) - set(declared))
+        for key, value in fact.data.items():
+            typed = isinstance(value, bool) if declared[key] == "bool" else (
+                isinstance(value, types[declared[key]]) and not isinstance(value, bool))
+            assert typed, (fact.kind, key, value)
+        assert isinstance(fact.subject, tuple)  # a finding's fields: the column id, the row, or none
 
-    schedule = load_schedule(SCHEDULE)
+
+def test_the_checks_are_the_rules_on_the_schedule_kinds(catalog) -> None:
+    """One rule pipeline: the schedule's plan is the rules of rules/checks whose kind is a schedule's,
+    compiled like a form's; no return or ledger form's plan has any of them."""
+    plan = catalog.plan("campaign-2023")
+    assert plan.form is catalog.schedules["campaign-2023"]
+    assert [r.rule.id for r in plan.rules] == [r.rule.id for r in catalog.status_rules]
+    assert {r.rule.on for r in plan.rules} == {"status_slot", "status_unit", "status_row"}
+    assert all(r.doc.file.endswith("submissions.yaml") for r in catalog.status_rules)
+    for form_id in (*catalog.forms, *catalog.ledgers):
+        assert not {r.rule.id for r in catalog.plan(form_id).rules} & {r.rule.id for r in plan.rules}
+
+
+def test_every_fact_sent_must_come_back_evaluated(catalog, monkeypatch) -> None:
+    """As for an audit: a backend that evaluated fewer facts than it was given stops the run."""
+    import engine.evaluate.run as run
+
+    class Short:
+        name = "short"
+
+        def evaluate(self, plan, facts):
+            return [], len(facts) - 1
+
+    monkeypatch.setattr(run, "get_backend", lambda name, **_: Short())
+    schedule = catalog.schedules["campaign-2023"]
     log = read_log(CASES / "county-2023-q3" / "log.csv", schedule.columns)
-    captured = []
-    original = tracking.findings
-
-    def spy(compiled, facts):
-        captured.extend(facts)
-        return original(compiled, facts)
-
-    monkeypatch.setattr(tracking, "findings", spy)
-    track(schedule, log, as_of=date(2023, 9, 30))
-    assert {f.kind for f in captured} == set(KINDS)
-    for fact in captured:
-        assert set(fact.data) == {f.key for f in KINDS[fact.kind].fields}, fact.kind
+    with pytest.raises(EvaluationError, match="只评估了"):
+        track(schedule, log, catalog.plan("campaign-2023"), as_of=date(2023, 9, 30))

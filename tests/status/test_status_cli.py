@@ -147,10 +147,53 @@ def test_an_unusable_log_is_one_line(tmp_path: Path, name: str, content: bytes |
 def test_a_broken_schedule_is_its_file_and_line(tmp_path: Path) -> None:
     schedule = tmp_path / "s.yaml"
     text = (ROOT / "rules" / "schedules" / "campaign-2023.yaml").read_text(encoding="utf-8")
-    schedule.write_text(text.replace("    when: 催报\n", "    when: 催报了\n", 1), encoding="utf-8")
+    schedule.write_text(text.replace("  - form: hazard-ledger\n", "  - form: hazard-ledgr\n", 1),
+                        encoding="utf-8")
     line = _one_line_error(run_cli("status", str(CASE / "log.csv"), "--schedule", str(schedule)))
-    lineno = text[:text.index("    when: 催报\n")].count("\n") + 1
-    assert f"s.yaml:{lineno} [checks[2].when]" in line and "催报了" in line, line
+    lineno = text[:text.index("  - form: hazard-ledger\n")].count("\n") + 1
+    assert f"s.yaml:{lineno} [reports[2].form]" in line and "hazard-ledgr" in line, line
+
+
+def _pack(tmp_path: Path, rule: str) -> Path:
+    pack = tmp_path / "pack"
+    (pack / "checks").mkdir(parents=True)
+    (pack / "checks" / "ours.yaml").write_text("rules:\n" + rule, encoding="utf-8")
+    return pack
+
+
+CHASED = """  - id: status-chased
+    overrides: true
+    title: 经催报
+    severity: error
+    on: 报送
+    when: 催报
+    message: "{单位}：{报表}（{期别}）经催报，通报"
+    basis: 本县报送管理办法
+"""
+
+
+def test_a_rule_pack_may_change_a_status_check(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, CHASED)
+    doc = json.loads(run_cli("status", *ARGS, "--format", "json", "--rules", str(pack)).stdout)
+    chased = [f for f in doc["findings"] if f["rule"] == "status-chased"]
+    assert chased and all(f["severity"] == "error" and f["message"].endswith("经催报，通报") for f in chased)
+    assert all(f["basis"] == "本县报送管理办法" for f in chased)
+
+
+def test_a_broken_status_check_is_its_file_and_line_before_the_log_is_read(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, CHASED.replace("    when: 催报\n", "    when: 催报了\n"))
+    line = _one_line_error(run_cli("status", str(tmp_path / "no-such-log.csv"), "--rules", str(pack)))
+    assert "ours.yaml:7 [status-chased.when]" in line and "催报了" in line, line
+
+
+@pytest.mark.parametrize("backend", ["durable", "polars", "python", "auto"])
+def test_the_backend_is_chosen_as_for_an_audit(backend: str) -> None:
+    reference = json.loads(run_cli("status", *ARGS, "--format", "json", "--backend", "python").stdout)
+    proc = run_cli("status", *ARGS, "--format", "json", "--backend", backend)
+    assert proc.returncode == 1
+    doc = json.loads(proc.stdout)
+    assert doc["findings"] == reference["findings"] and doc["units"] == reference["units"]
+    assert doc["summary"]["backend"] == ("durable" if backend == "auto" else backend)  # auto: a small log
 
 
 def test_text_from_the_log_is_never_markup(tmp_path: Path) -> None:
@@ -210,3 +253,4 @@ def test_help_stays_light() -> None:
     assert proc.returncode == 0, proc.stderr
     help_text = run_cli("status", "--help").stdout
     assert "--units" in help_text and "--as-of" in help_text and "--period" in help_text
+    assert "--backend" in help_text and "--rules" in help_text
