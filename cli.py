@@ -7,15 +7,21 @@ line each, never a traceback.
 
 from __future__ import annotations
 
+import errno
+import inspect
 import os
+import re
+import signal
 import sys
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
+from typer.core import TyperCommand, TyperGroup
 
 from engine import __version__
 from engine.errors import HazcheckError, InputError
@@ -26,18 +32,189 @@ if TYPE_CHECKING:  # the engine is imported inside each command: `hazcheck --hel
     from engine.model.findings import AuditResult
     from engine.model.ledger import LedgerForm
 
-app = typer.Typer(help="重大事故隐患判定与报表审核工具 hazcheck", no_args_is_help=True,
-                  pretty_exceptions_enable=False, add_completion=False)
-forms_app = typer.Typer(help="查看表单定义", no_args_is_help=True)
+
+# --- help in Chinese, never cut off, wrapped by display width (a Chinese character is two columns) ---
+
+_TYPE_WORDS = {"str": "文字", "path": "路径", "Path": "路径", "int": "整数", "float": "数值", "bool": ""}
+
+
+def _metavar(record: str) -> str:
+    """``-f, --form <str>`` → ``-f, --form 文字``; ``<table|json|csv>`` → ``table|json|csv``."""
+    def one(m: re.Match[str]) -> str:
+        inner = re.sub(r"^list\[(.*)\]$", r"\1", m[1])
+        return _TYPE_WORDS.get(inner, inner)
+
+    return re.sub(r"\s*<([^<>]+)>", lambda m: (" " + one(m)) if one(m) else "", record)
+
+
+def _extras(help_text: str) -> str:
+    help_text = re.sub(r"\s*\[default: (.*?)\]", r"（默认 \1）", help_text)
+    return re.sub(r"\s*\[required\]", "（必填）", help_text)
+
+
+def _join_lines(text: str) -> str:
+    """A paragraph's lines as one: joined with a space only between two Latin letters or digits."""
+    parts = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = parts[0] if parts else ""
+    for part in parts[1:]:
+        joined += (" " if joined[-1:].isascii() and part[:1].isascii() else "") + part
+    return joined
+
+
+_CLOSING = set("，。、；：！？）」』》”’")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """Lines of at most ``width`` display columns; Latin words are not split, Chinese breaks anywhere."""
+    lines: list[str] = []
+    line, used = "", 0
+    for token in re.findall(r"[!-~]+|\s+|.", text):
+        size = cell_len(token)
+        if token.isspace():
+            if used + size > width - 2:
+                lines.append(line.rstrip())
+                line, used = "", 0
+            elif line:
+                line, used = line + " ", used + 1
+            continue
+        if used + size > width - 2 and line and not (token in _CLOSING and used + size <= width):
+            lines.append(line.rstrip())  # closing punctuation hangs in the last two columns
+            line, used = "", 0
+        line, used = line + token, used + size
+    if line or not lines:
+        lines.append(line.rstrip())
+    return lines
+
+
+def _write_rows(formatter: typer._click.HelpFormatter, title: str, rows: list[tuple[str, str]]) -> None:
+    if not rows:
+        return
+    formatter.write_paragraph()
+    formatter.write(f"{'':>{formatter.current_indent}}{title}：\n")
+    indent = formatter.current_indent + 2
+    first = min(max(cell_len(a) for a, _ in rows), 28)
+    width = max(formatter.width - indent - first - 2, 24)
+    for a, b in rows:
+        lines = _wrap(b, width) if b else [""]
+        pad = " " * (indent + first + 2)
+        if cell_len(a) > first:
+            formatter.write(" " * indent + a + "\n")
+            head = pad
+        else:
+            head = " " * indent + a + " " * (first - cell_len(a) + 2)
+        formatter.write((head + lines[0]).rstrip() + "\n")
+        for more in lines[1:]:
+            formatter.write(pad + more + "\n")
+
+
+class _ChineseHelp:
+    """Help as a Chinese reader expects it: 用法、参数、选项、命令; nothing cut off with “…”."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        self.options_metavar = "[选项]"
+        if hasattr(self, "subcommand_metavar"):
+            self.subcommand_metavar = "命令 [参数]..."
+
+    def get_help_option(self, ctx: typer.Context):  # type: ignore[no-untyped-def]
+        option = super().get_help_option(ctx)  # type: ignore[misc]
+        if option is not None:
+            option.help = "显示本帮助并退出"
+        return option
+
+    def format_usage(self, ctx: typer.Context, formatter: typer._click.HelpFormatter) -> None:
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix="用法：")
+
+    def format_help_text(self, ctx: typer.Context, formatter: typer._click.HelpFormatter) -> None:
+        text = inspect.cleandoc(self.help or "").partition("\f")[0]  # type: ignore[attr-defined]
+        if not text:
+            return
+        formatter.write_paragraph()
+        width = max(formatter.width - formatter.current_indent - 2, 24)
+        for n, para in enumerate(text.split("\n\n")):
+            if n:
+                formatter.write("\n")
+            for line in _wrap(_join_lines(para), width):
+                formatter.write(" " * (formatter.current_indent + 2) + line + "\n")
+
+    def format_options(self, ctx: typer.Context, formatter: typer._click.HelpFormatter) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):  # type: ignore[attr-defined]
+            record = param.get_help_record(ctx)
+            if record is not None:
+                row = (_metavar(record[0]), _extras(_join_lines(record[1])))
+                (args if param.param_type_name == "argument" else opts).append(row)
+        _write_rows(formatter, "参数", args)
+        _write_rows(formatter, "选项", opts)
+        if hasattr(self, "list_commands"):
+            rows = []
+            for name in self.list_commands(ctx):
+                cmd = self.get_command(ctx, name)  # type: ignore[attr-defined]
+                if cmd is not None and not cmd.hidden:
+                    text = inspect.cleandoc(cmd.help or cmd.short_help or "").partition("\f")[0]
+                    rows.append((name, _join_lines(text.split("\n\n")[0])))
+            _write_rows(formatter, "命令", rows)
+
+
+class _Command(_ChineseHelp, TyperCommand):
+    pass
+
+
+class _Group(_ChineseHelp, TyperGroup):
+    pass
+
+
+class _App(typer.Typer):
+    """A Typer whose commands and groups take ``-h`` and print the help above."""
+
+    def __init__(self, **kwargs: object) -> None:
+        kwargs.setdefault("cls", _Group)
+        kwargs.setdefault("rich_markup_mode", None)  # plain help: rich's columns cut Chinese text with “…”
+        kwargs.setdefault("context_settings", {"help_option_names": ["-h", "--help"]})
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+
+    def command(self, *args: object, **kwargs: object):  # type: ignore[no-untyped-def,override]
+        kwargs.setdefault("cls", _Command)
+        return super().command(*args, **kwargs)  # type: ignore[arg-type]
+
+
+app = _App(help="重大事故隐患判定与报表审核工具 hazcheck", no_args_is_help=True,
+           pretty_exceptions_enable=False, add_completion=False)
+forms_app = _App(help="查看表单定义", no_args_is_help=True)
 app.add_typer(forms_app, name="forms")
-criteria_app = typer.Typer(help="查看已录入的判定标准和事实词表", no_args_is_help=True)
+criteria_app = _App(help="查看已录入的判定标准和事实词表", no_args_is_help=True)
 app.add_typer(criteria_app, name="criteria")
-rules_app = typer.Typer(help="规则作者用：检查规则文件、运行示例案例", no_args_is_help=True)
+rules_app = _App(help="规则作者用：检查规则文件、运行示例案例", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+
+def _isatty(stream: object) -> bool:
+    try:
+        return bool(stream.isatty())  # type: ignore[attr-defined]
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
 # Piped output (a file, another program) gets a wide console so messages are not folded.
-out = Console(soft_wrap=False, width=None if sys.stdout.isatty() else 160)
+out = Console(soft_wrap=False, width=None if _isatty(sys.stdout) else 160)
 err = Console(stderr=True)
+
+
+def _t(value: object, style: str = "") -> Text:
+    """Text that came from a file, for the console: literal (no markup), control characters escaped."""
+    return Text(visible(value), style=style)
+
+
+def _row(table: object, *cells: object) -> None:
+    """A table row of text from files: every cell literal, control characters escaped."""
+    table.add_row(*(_t(c) for c in cells))  # type: ignore[attr-defined]
+
+
+def visible(value: object) -> str:
+    from engine.report.safe_text import visible as escaped
+
+    return escaped(value)
 
 
 class OutputFormat(str, Enum):
@@ -100,8 +277,46 @@ _BAR_FROM = 5_000
 
 
 def _fail(exc: HazcheckError) -> typer.Exit:
-    err.print(f"hazcheck: {exc.one_line()}", markup=False, highlight=False, soft_wrap=True)
+    err.print(_t(f"hazcheck: {exc.one_line()}"), highlight=False, soft_wrap=True)  # names and cells are data
     return typer.Exit(2)
+
+
+_ERRNO_WORDS = {errno.EACCES: "没有权限", errno.EPERM: "没有权限", errno.ENOENT: "文件或文件夹不存在",
+                errno.ENOSPC: "磁盘空间不足", errno.EROFS: "只读文件系统", errno.EISDIR: "是一个文件夹",
+                errno.ENOTDIR: "路径中有一段不是文件夹", errno.EEXIST: "已存在同名文件",
+                errno.ENAMETOOLONG: "文件名太长", errno.EDQUOT: "超出磁盘配额", errno.EXDEV: "跨文件系统",
+                errno.EIO: "读写错误"}
+
+
+def _os_fail(exc: OSError) -> typer.Exit:
+    """An OSError as one line naming the file; a closed or broken standard output is left to main()."""
+    if exc.errno == errno.EPIPE or getattr(exc, "hazcheck_stdout", False):
+        raise exc
+    reason = _ERRNO_WORDS.get(exc.errno or 0, exc.strerror or type(exc).__name__)
+    name = None if exc.filename is None else str(exc.filename)
+    return _fail(InputError(f"无法写入：{reason}", file=name))
+
+
+def _check_outputs(outputs: list[tuple[Path | None, str]], inputs: list[Path | None],
+                   rules: list[Path] | None = None, folder: Path | None = None) -> None:
+    """Before any work: outputs only to regular files, never onto an input or onto each other.
+
+    The inputs are the files named, every file of a ``--details`` folder, and the rule packs' files.
+    """
+    from engine.report.atomic import check_outputs
+
+    if all(p is None for p, _ in outputs):
+        return
+    files = list(inputs)
+    if folder is not None and folder.is_dir():
+        files += [p for p in folder.iterdir() if p.is_file()]
+    if rules is not None:
+        from engine.catalog import packs_from
+
+        for pack in packs_from(rules):
+            if pack.is_dir():
+                files += [p for p in pack.rglob("*") if p.is_file()]
+    check_outputs(outputs, files)
 
 
 def _unit_kinds(pairs: list[str]) -> dict[str, str]:
@@ -114,13 +329,6 @@ def _unit_kinds(pairs: list[str]) -> dict[str, str]:
             raise InputError(f"“{pair}” 应写成 单位名称=镇街 或 单位名称=区直部门", field="--unit-kind")
         kinds[name.strip()] = kind
     return kinds
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
 
 
 def _emit(result: AuditResult, fmt: OutputFormat, output: Path | None) -> None:
@@ -178,12 +386,8 @@ def audit(
     try:
         from engine.jobs import audit_file
 
-        inputs = [p for p in (file, previous, return_file) if p is not None]
-        if details is not None and details.is_dir():
-            inputs += [p for p in details.iterdir() if p.is_file()]
-        for target, flag in ((output, "--output"), (annotate, "--annotate")):
-            if target is not None and any(_same_file(target, p) for p in inputs):
-                raise InputError("输出文件不能覆盖输入文件", file=str(target), field=flag)
+        _check_outputs([(output, "--output"), (annotate, "--annotate")], [file, previous, return_file],
+                       rules=rules, folder=details)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
         bar = _Bar(err.is_terminal and fmt != OutputFormat.json)
@@ -204,11 +408,11 @@ def audit(
                 from engine.report.annotate import annotate as write_annotated
 
                 write_annotated(job.result, job.submission, job.form, annotate)
-            err.print(f"已写出标注文件：{annotate}", highlight=False)
+            err.print(_t(f"已写出标注文件：{annotate}"), highlight=False)
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+        raise _os_fail(exc) from None
     raise typer.Exit(job.exit_code)
 
 
@@ -239,8 +443,7 @@ def classify(
         from engine.report.atomic import write_text_atomic
         from engine.report.classification import render_json, render_table
 
-        if output is not None and file is not None and _same_file(output, file):
-            raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
+        _check_outputs([(output, "--output")], [file], rules=rules)
         job = classify_findings(file, facts=fact, text=text, sector=sector, day=day, backend=backend.value,
                                 criteria=_pack_criteria(rules))
         if fmt is ClassifyFormat.json:
@@ -258,7 +461,7 @@ def classify(
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+        raise _os_fail(exc) from None
     raise typer.Exit(job.exit_code)
 
 
@@ -295,9 +498,8 @@ def status(
         from engine.report.atomic import write_text_atomic
         from engine.status import status_render
 
-        inputs = [p for p in (log, units, Path(schedule) if schedule else None) if p is not None]
-        if output is not None and any(_same_file(output, p) for p in inputs):
-            raise InputError("输出文件不能覆盖输入文件", file=str(output), field="--output")
+        _check_outputs([(output, "--output")], [log, units, Path(schedule) if schedule else None],
+                       rules=rules)
         result = track_submissions(log, schedule=schedule, units=units, as_of=as_of, period=period,
                                    backend=backend.value, catalog=_catalog(rules))
         if fmt is OutputFormat.table:
@@ -315,7 +517,7 @@ def status(
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+        raise _os_fail(exc) from None
     raise typer.Exit(result.exit_code)
 
 
@@ -366,8 +568,8 @@ def criteria_list(
             continue
         unverified = sum(1 for it in ls.items if not it.item.verified)
         cover = "全部" if s.coverage == "complete" else f"部分（缺 {len(s.missing_items)}）"
-        t.add_row(s.id, s.title, s.number, f"{s.effective_from} ~ {s.effective_to or '现行'}",
-                  "、".join(s.scope.sectors), f"{len(ls.items)}（未核实 {unverified}）", cover)
+        _row(t, s.id, s.title, s.number, f"{s.effective_from} ~ {s.effective_to or '现行'}",
+             "、".join(s.scope.sectors), f"{len(ls.items)}（未核实 {unverified}）", cover)
     out.print(t)
 
 
@@ -398,7 +600,7 @@ def criteria_facts(
         keys = {f.key for sid in ids for it in cs.items(sid) for f in it.fields}
     from rich.table import Table
 
-    t = Table(title="事实词表" + (f"（{sector}）" if sector else ""))
+    t = Table(title=_t("事实词表" + (f"（{sector}）" if sector else "")))
     for col in ("名称", "类型", "单位/取值", "说明", "描述中的说法"):
         t.add_column(col, overflow="fold")
     kinds = {"bool": "是/否", "number": "数值", "text": "文字"}
@@ -408,7 +610,7 @@ def criteria_facts(
         if search and search not in f.name and search not in f.doc and search != f.key:
             continue
         says = "；".join(f"{k}：{'、'.join(v)}" for k, v in f.says.items())
-        t.add_row(f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc, says)
+        _row(t, f.name, kinds[f.type], f.unit or "、".join(f.values), f.doc, says)
     out.print(t)
 
 
@@ -426,12 +628,13 @@ def criteria_show(
     items = [it for it in cs.items(standard_id) if ref is None or it.ref == ref]
     if ref is not None and not items:
         raise _fail(InputError(f"{standard_id} 没有条款 “{ref}”", field="REF"))
-    out.print(f"[bold]{std.title}[/]（{std.number}，{std.effective_from} 起"
-              + (f"至 {std.effective_to}" if std.effective_to else "") + "）", highlight=False)
+    out.print(_t(std.title, style="bold").append(visible(f"（{std.number}，{std.effective_from} 起"
+              + (f"至 {std.effective_to}" if std.effective_to else "") + "）")), highlight=False)
     for p in std.precedence:
-        out.print(f"  {p.topic}方面另按 {p.defer_to} 判定", highlight=False)
+        out.print(_t(f"  {p.topic}方面另按 {p.defer_to} 判定"), highlight=False)
     if std.coverage == "partial":
-        out.print(f"  [yellow]仅部分录入，未录入：{'、'.join(std.missing_items)}[/]", highlight=False)
+        out.print(_t(f"  仅部分录入，未录入：{'、'.join(std.missing_items)}", style="yellow"),
+                  highlight=False)
     from rich.table import Table
 
     t = Table(show_lines=True)
@@ -439,7 +642,8 @@ def criteria_show(
         t.add_column(col, overflow="fold")
     for it in items:
         verified = "已核实" if it.item.verified else f"未核实：{it.item.note or ''}"
-        t.add_row(it.ref, it.item.summary, it.item.applies_when or "", it.item.holds_when.strip(), verified)
+        _row(t, it.ref, it.item.summary, it.item.applies_when or "", it.item.holds_when.strip(),
+             verified)
     out.print(t)
 
 
@@ -457,20 +661,20 @@ def criteria_diff(
     from engine.criteria_diff import diff_editions
 
     d = diff_editions(cs, old, new)
-    out.print(Text(f"{cs.standard(old).title}（{old}）→ {cs.standard(new).title}（{new}）", style="bold"))
+    out.print(_t(f"{cs.standard(old).title}（{old}）→ {cs.standard(new).title}（{new}）", style="bold"))
     for what in ("新增", "删除", "条件改动", "改号", "仅概括改写"):
         items = d.of(what)
         if not items:
             continue
-        out.print(Text(f"{what}（{len(items)} 项）", style="bold"))
+        out.print(_t(f"{what}（{len(items)} 项）", style="bold"))
         for c in items:
             refs = " → ".join(x.ref for x in (c.old, c.new) if x is not None) if what == "改号" else \
                 (c.new or c.old).ref  # type: ignore[union-attr]
-            out.print(Text(f"  {refs}：{(c.new or c.old).item.summary}"))  # type: ignore[union-attr]
+            out.print(_t(f"  {refs}：{(c.new or c.old).item.summary}"))  # type: ignore[union-attr]
             if what == "条件改动":
-                out.print(Text(f"      旧：{c.old.item.holds_when.strip()}"))  # type: ignore[union-attr]
-                out.print(Text(f"      新：{c.new.item.holds_when.strip()}"))  # type: ignore[union-attr]
-    out.print(f"另有 {d.unchanged} 项未变。", highlight=False)
+                out.print(_t(f"      旧：{c.old.item.holds_when.strip()}"))  # type: ignore[union-attr]
+                out.print(_t(f"      新：{c.new.item.holds_when.strip()}"))  # type: ignore[union-attr]
+    out.print(f"另有 {d.unchanged} 项未变。", highlight=False, markup=False)
 
 
 @criteria_app.command("export")
@@ -484,12 +688,13 @@ def criteria_export(
 
         if out_file.suffix.lower() != ".xlsx":
             raise InputError("导出文件应以 .xlsx 结尾", file=str(out_file), field="OUT_FILE")
+        _check_outputs([(out_file, "OUT_FILE")], [])
         n = export_criteria(standard_id, out_file, criteria=_criteria())
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    out.print(Text(f"已导出 {n} 项：{out_file}"))
+        raise _os_fail(exc) from None
+    out.print(_t(f"已导出 {n} 项：{out_file}"))
 
 
 @criteria_app.command("import")
@@ -505,15 +710,17 @@ def criteria_import(
     try:
         from engine.jobs import import_criteria
 
+        if not dry_run:
+            _check_outputs([(output, "--output")], [book])
         changes, written = import_criteria(standard_id, book, write=not dry_run, target=output,
                                            criteria=_criteria())
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
+        raise _os_fail(exc) from None
     for c in changes:
-        out.print(Text(f"{c.ref} 的 {c.key}：{c.old} → {c.new}"))
-    out.print(Text(f"共 {len(changes)} 处改动" + (f"，已写入 {written}" if written else "（未写入文件）"
+        out.print(_t(f"{c.ref} 的 {c.key}：{c.old} → {c.new}"))
+    out.print(_t(f"共 {len(changes)} 处改动" + (f"，已写入 {written}" if written else "（未写入文件）"
                                                   if changes else "")))
 
 
@@ -533,19 +740,19 @@ def forms_list(rules: RulesOption = []) -> None:  # noqa: B006
     t.add_column("指标数", justify="right")
     for f in catalog.forms.values():
         layout = "每单位一行" if f.layout == "table" else "分部分单值"
-        t.add_row(f.id, f.title, layout, str(len(f.indicators)))
+        _row(t, f.id, f.title, layout, str(len(f.indicators)))
     for ledger in catalog.ledgers.values():
         layout = "台账（每条隐患一行）" if ledger.classifies else "明细台账（每条记录一行）"
-        t.add_row(ledger.id, ledger.title, layout, str(len(ledger.fields)))
+        _row(t, ledger.id, ledger.title, layout, str(len(ledger.fields)))
     out.print(t)
 
 
 def _show_ledger(form: LedgerForm) -> None:
-    out.print(Text(f"{form.title}（{form.id}）", style="bold"))
+    out.print(_t(f"{form.title}（{form.id}）", style="bold"))
     from rich.table import Table
 
     if form.description:
-        out.print(Text(form.description))
+        out.print(_t(form.description))
     t = Table()
     for col in ("key", "列名", "其他写法", "类型", "空白按", "说明"):
         t.add_column(col)
@@ -553,7 +760,8 @@ def _show_ledger(form: LedgerForm) -> None:
     for f in form.fields:
         kind = kinds[f.type] + (f"（{'/'.join(f.values)}）" if f.values else "")
         blank = "" if f.blank is None else ("是" if f.blank else "否")
-        t.add_row(f.key, f.label + (" *" if f.required else ""), "、".join(f.aliases), kind, blank, f.doc)
+        _row(t, f.key, f.label + (" *" if f.required else ""), "、".join(f.aliases), kind, blank,
+             f.doc)
     out.print(t)
     from engine.model.ledger import COMPUTATIONS
 
@@ -565,17 +773,17 @@ def _show_ledger(form: LedgerForm) -> None:
         source = (f"列 {labels[rf.column]}" if rf.column else f"条件 {rf.when}" if rf.when
                   else f"计算 {rf.compute}：{COMPUTATIONS[rf.compute or '']}"
                   + (f"（{'、'.join(labels[c] for c in rf.of)}）" if rf.of else ""))
-        facts.add_row(*(Text(x) for x in (rf.name, rf.key, kinds[rf.type], source, rf.doc)))
+        _row(facts, rf.name, rf.key, kinds[rf.type], source, rf.doc)
     out.print(facts)
     if form.reconcile:
         targets = "、".join(form.reconcile.form)
-        out.print(f"计数规则：与报表 {targets} 核对（台账用 --return，报表用 --details）：",
-                  highlight=False, markup=False)
+        out.print(_t(f"计数规则：与报表 {targets} 核对（台账用 --return，报表用 --details）："),
+                  highlight=False)
         for c in form.reconcile.counts:
             how = (f"之和（{c.sum}）" if c.sum else f"中不同的 {'、'.join(c.distinct)} 个数" if c.distinct
                    else "的条数")
-            out.print(f"  {c.label}（{c.indicator}）= 台账中 {c.count} {how}"
-                      + (f"；依据 {c.basis}" if c.basis else ""), highlight=False, markup=False)
+            out.print(_t(f"  {c.label}（{c.indicator}）= 台账中 {c.count} {how}"
+                         + (f"；依据 {c.basis.text()}" if c.basis else "")), highlight=False)
 
 
 @forms_app.command("show")
@@ -592,20 +800,20 @@ def forms_show(form_id: Annotated[str, typer.Argument(help="表单 id")],
         form = catalog.form(form_id)
     except HazcheckError as exc:
         raise _fail(exc) from None
-    out.print(Text(f"{form.title}（{form.id}）", style="bold"))
+    out.print(_t(f"{form.title}（{form.id}）", style="bold"))
     if form.description:
-        out.print(Text(form.description))
+        out.print(_t(form.description))
     t = Table()
     for col in ("key", "指标", "计量单位", "填报单位", "属于"):
         t.add_column(col)
     for ind in form.indicators:
-        t.add_row(ind.key, ind.label, ind.measure, "、".join(ind.filled_by), ind.part_of or "")
+        _row(t, ind.key, ind.label, ind.measure, "、".join(ind.filled_by), ind.part_of or "")
     out.print(t)
     for part, whole, note in form.part_whole_pairs():
-        out.print(f"  {form.indicator(part).label} ≤ {form.indicator(whole).label}"
-                  + (f"（{note}）" if note else ""), highlight=False)
+        out.print(_t(f"  {form.indicator(part).label} ≤ {form.indicator(whole).label}"
+                     + (f"（{note}）" if note else "")), highlight=False)
     for rate in form.rates:
-        out.print(f"  比率 {rate.label} = {' + '.join(rate.numerator)} / {' + '.join(rate.denominator)}",
+        out.print(_t(f"  比率 {rate.label} = {' + '.join(rate.numerator)} / {' + '.join(rate.denominator)}"),
                   highlight=False)
 
 
@@ -618,11 +826,11 @@ def rules_lint(paths: Annotated[Optional[list[Path]], typer.Argument(
 
     report = lint(paths or [])
     for e in report.errors:  # one line each, never wrapped: editors jump to file:line
-        sys.stdout.write(e.one_line() + "\n")
+        sys.stdout.write(visible(e.one_line()) + "\n")
     if report.errors:
-        err.print(f"{len(report.files)} 个文件，{len(report.errors)} 处错误", highlight=False)
+        err.print(f"{len(report.files)} 个文件，{len(report.errors)} 处错误", highlight=False, markup=False)
         raise typer.Exit(2)
-    out.print(f"{len(report.files)} 个文件，未发现错误", highlight=False)
+    out.print(f"{len(report.files)} 个文件，未发现错误", highlight=False, markup=False)
 
 
 @rules_app.command("test")
@@ -645,21 +853,21 @@ def rules_test(
 
     for o in job.outcomes:
         if o.error:
-            out.print(Text(f"✗ {o.name}：无法运行：{o.error}"))
+            out.print(_t(f"✗ {o.name}：无法运行：{o.error}"))
             continue
         mark = "✓" if o.passed else "✗"
-        out.print(Text(f"{mark} {o.name}"))
+        out.print(_t(f"{mark} {o.name}"))
         for k in o.missing:
-            out.print(Text(f"    漏报 {key(k)}"))
+            out.print(_t(f"    漏报 {key(k)}"))
         for k in o.unexpected:
-            out.print(Text(f"    多报 {key(k)}"))
+            out.print(_t(f"    多报 {key(k)}"))
         for k in o.todos_done:
-            out.print(Text(f"    todo 已能发现，可去掉 todo：{key(k)}"))
+            out.print(_t(f"    todo 已能发现，可去掉 todo：{key(k)}"))
     passed = sum(1 for o in job.outcomes if o.passed)
     out.print(f"{len(job.outcomes)} 个案例，{passed} 个通过；{len(job.fired)} 条规则，"
-              f"{len(job.fired) - len(job.unfired)} 条有案例触发", highlight=False)
+              f"{len(job.fired) - len(job.unfired)} 条有案例触发", highlight=False, markup=False)
     if job.unfired:
-        out.print(Text(f"没有任何案例触发的规则（请为每条规则加一个案例）：{'、'.join(job.unfired)}"))
+        out.print(_t(f"没有任何案例触发的规则（请为每条规则加一个案例）：{'、'.join(job.unfired)}"))
     raise typer.Exit(job.exit_code)
 
 
@@ -680,18 +888,18 @@ def rules_explain(
         job = explain_rule(file, rule, unit=unit, row=row, form=form, as_of=as_of, catalog=_catalog(rules))
     except HazcheckError as exc:
         raise _fail(exc) from None
-    out.print(Text(f"{job.rule_id}（{job.title}），表单 {job.form_id}；条件：{job.when}"))
+    out.print(_t(f"{job.rule_id}（{job.title}），表单 {job.form_id}；条件：{job.when}"))
     if not job.explained:
         out.print("没有这类事实（检查 --unit、--row 是否写对）", highlight=False)
     from engine.evaluate.run import fmt  # values as a finding shows them: 是/否, 14, 0.5
 
     marks = {True: "✓", False: "✗", None: "？"}
     for item in job.explained:
-        out.print(Text(f"{item.where}：{'成立，会报告' if item.held else '不成立'}",
+        out.print(_t(f"{item.where}：{'成立，会报告' if item.held else '不成立'}",
                        style="bold red" if item.held else "bold"))
         for step in item.steps:
             seen = "，".join(f"{k} = {'缺值' if v is None else fmt(v)}" for k, v in step.seen)
-            out.print(Text(f"{'  ' * (step.depth + 1)}{marks[step.result]} {step.text}"
+            out.print(_t(f"{'  ' * (step.depth + 1)}{marks[step.result]} {step.text}"
                            + (f"    （{seen}）" if seen else "")))
     raise typer.Exit(job.exit_code)
 
@@ -709,17 +917,18 @@ def rules_coverage(
     except HazcheckError as exc:
         raise _fail(exc) from None
     for line in job.unreadable:
-        err.print(Text(line))
+        err.print(_t(line))
     from rich.table import Table
 
     t = Table(title=f"规则触发情况（{len(job.files)} 个文件）")
     t.add_column("规则")
     t.add_column("触发次数", justify="right")
     for rule_id, n in sorted(job.fired.items(), key=lambda kv: (-kv[1], kv[0])):
-        t.add_row(Text(rule_id), str(n) if n else Text("从未触发", style="yellow"))
+        t.add_row(_t(rule_id), str(n) if n else _t("从未触发", style="yellow"))
     out.print(t)
     never = [r for r, n in job.fired.items() if n == 0]
-    out.print(f"{len(job.fired) - len(never)} 条规则触发过，{len(never)} 条从未触发", highlight=False)
+    out.print(f"{len(job.fired) - len(never)} 条规则触发过，{len(never)} 条从未触发", highlight=False,
+              markup=False)
     raise typer.Exit(job.exit_code)
 
 
@@ -732,12 +941,14 @@ def rules_docs(
     try:
         from engine.jobs import write_docs
 
+        page = out_dir if out_dir.suffix.lower() in (".html", ".htm") else out_dir / "index.html"
+        _check_outputs([(page, "OUT_DIR")], [], rules=rules)
         written = write_docs(out_dir, catalog=_catalog(rules), criteria=_criteria(rules))
     except HazcheckError as exc:
         raise _fail(exc) from None
     except OSError as exc:
-        raise _fail(InputError(f"无法写入：{exc.strerror}", file=exc.filename)) from None
-    out.print(Text(f"已写出手册：{written}"))
+        raise _os_fail(exc) from None
+    out.print(_t(f"已写出手册：{written}"))
 
 
 @app.callback(invoke_without_command=True)
@@ -745,25 +956,172 @@ def main_callback(
     version: Annotated[bool, typer.Option("--version", help="显示版本")] = False,
 ) -> None:
     if version:
-        out.print(f"hazcheck {__version__}")
+        out.print(f"hazcheck {__version__}", markup=False, highlight=False)
         raise typer.Exit(0)
 
 
-def main() -> None:
-    """Console-script entry point: an unexpected error is one line and exit 2, not a traceback."""
+class _Stdout:
+    """Standard output as main() sees it: a write to a closed stdout or a broken pipe is marked,
+    so that it ends the run quietly instead of as a traceback or a misleading “无法写入”."""
+
+    def __init__(self, stream: object) -> None:
+        self._stream = stream
+        self.broken = False  # a reader went away (``| head -1``)
+        self.closed_at_start = stream is None  # ``>&-``
+
+    def _fail(self, exc: OSError) -> OSError:
+        exc.hazcheck_stdout = True  # type: ignore[attr-defined]
+        self.broken = self.broken or exc.errno == errno.EPIPE
+        return exc
+
+    def write(self, text: str) -> int:
+        if self._stream is None:
+            raise self._fail(OSError(errno.EBADF, "标准输出已关闭"))
+        try:
+            return self._stream.write(text)  # type: ignore[attr-defined,no-any-return]
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return
+        try:
+            self._stream.flush()  # type: ignore[attr-defined]
+        except OSError as exc:
+            raise self._fail(exc) from None
+
+    def isatty(self) -> bool:
+        return _isatty(self._stream)
+
+    def __getattr__(self, name: str) -> object:
+        if self._stream is None:
+            raise AttributeError(name)
+        return getattr(self._stream, name)
+
+
+def _hold_fd(fd: int) -> None:
+    """Put /dev/null on a standard descriptor the shell closed, so no file we open lands there."""
     try:
-        app()
-    except SystemExit:
+        os.fstat(fd)
+    except OSError:
+        null = os.open(os.devnull, os.O_RDWR)
+        if null != fd:
+            os.dup2(null, fd)
+            os.close(null)
+
+
+def _silence_stdout() -> None:
+    """After a broken pipe: what Python would flush at exit goes to /dev/null, not to a traceback."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, 1)
+        os.close(null)
+    except OSError:
+        pass
+
+
+def _usage_error(exc: Exception) -> str:
+    """A click/typer usage error in Chinese, as one line."""
+    from typer._click import exceptions as ce
+
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "hazcheck"
+    param = getattr(exc, "param", None)
+    name = None
+    if param is not None:
+        name = "/".join(param.opts) if param.param_type_name == "option" else (param.name or "")
+    if isinstance(exc, ce.NoSuchOption):
+        what = f"没有选项 {exc.option_name}"
+        if exc.possibilities:
+            what += f"（是否要用 {'、'.join(sorted(exc.possibilities))}？）"
+    elif isinstance(exc, ce.MissingParameter):
+        kind = "选项" if param is not None and param.param_type_name == "option" else "参数"
+        what = f"缺少{kind} {name or ''}"
+    elif isinstance(exc, ce.BadParameter) and name:
+        message = re.sub(r"^Value error, ", "", exc.message)
+        message = re.sub(r"'(.*)' is not one of (.+?)\.?$", r"“\1” 不是可选的值（可选：\2）", message)
+        what = f"{name} 的值无效：{message}"
+    else:
+        what = exc.format_message()  # type: ignore[attr-defined]
+        for pattern, words in ((r"Option '(.+)' requires an argument\.", r"选项 \1 需要一个值"),
+                               (r"No such command '(.+)'\.", r"没有命令 \1"),
+                               (r"Got unexpected extra arguments? \((.+)\)", r"多余的参数：\1"),
+                               (r"Missing command\.", "缺少命令")):
+            what = re.sub(pattern, words, what)
+    return visible(f"{where}: 用法错误：{what.strip()}（{where} -h 查看用法）")
+
+
+_interrupted = False
+
+
+def _on_sigint(signum: int, frame: object) -> None:
+    global _interrupted
+    _interrupted = True
+    raise KeyboardInterrupt
+
+
+def _interrupted_exit() -> None:
+    err.print("hazcheck: 已中断（Ctrl-C），没有写出不完整的文件", markup=False, highlight=False)
+    sys.exit(130)
+
+
+def main() -> None:
+    """Console-script entry point: an unexpected error is one line and exit 2, not a traceback.
+
+    Ctrl-C is one line and exit 130; a reader that goes away (``| head``) ends the run quietly
+    with exit 141 (as a program killed by SIGPIPE); a closed stdout is one line and exit 2.
+    """
+    from typer._click import exceptions as ce
+
+    signal.signal(signal.SIGINT, _on_sigint)  # also when the parent ignored it (nohup, some CI)
+    for fd in (0, 1, 2):
+        _hold_fd(fd)
+    stdout = _Stdout(sys.stdout)
+    sys.stdout = stdout  # type: ignore[assignment]
+    try:
+        code = app(standalone_mode=False)
+    except SystemExit:  # typer turns a broken pipe into exit 1; Ctrl-C into 130
+        if _interrupted:
+            _interrupted_exit()
+        if stdout.broken:
+            _silence_stdout()
+            sys.exit(141)
         raise
     except KeyboardInterrupt:
-        err.print("hazcheck: 已中断")
-        sys.exit(130)
+        _interrupted_exit()
+    except ce.NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ce.ClickException as exc:
+        err.print(_usage_error(exc), markup=False, highlight=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        _interrupted_exit()
+    except OSError as exc:
+        if getattr(exc, "hazcheck_stdout", False):
+            if stdout.broken:
+                _silence_stdout()
+                sys.exit(141)
+            err.print("hazcheck: 无法写出结果：标准输出已关闭（可用 --output 写入文件）", markup=False,
+                      highlight=False)
+            sys.exit(2)
+        _internal(exc)
     except Exception as exc:  # the last line of defence; HAZCHECK_DEBUG=1 shows the traceback
-        if os.environ.get("HAZCHECK_DEBUG"):
-            raise
-        err.print(f"hazcheck: 内部错误 {type(exc).__name__}: {exc}（设置 HAZCHECK_DEBUG=1 查看详情，"
-                  "并请报告此问题）", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(2)
+        _internal(exc)
+    if _interrupted:
+        _interrupted_exit()
+    if stdout.broken:
+        _silence_stdout()
+        sys.exit(141)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _internal(exc: BaseException) -> None:
+    if os.environ.get("HAZCHECK_DEBUG"):
+        raise exc
+    err.print(_t(f"hazcheck: 内部错误 {type(exc).__name__}: {exc}（设置 HAZCHECK_DEBUG=1 查看详情，"
+                 "并请报告此问题）"), highlight=False, soft_wrap=True)
+    sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -78,6 +78,7 @@ def export_items(cs: CriteriaSet, standard_id: str, out: Path) -> int:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     from engine.report.atomic import write_atomic
+    from engine.report.safe_text import cell as safe  # YAML text is data: never a formula
 
     wb = Workbook()
     ws = wb.active
@@ -89,7 +90,7 @@ def export_items(cs: CriteriaSet, standard_id: str, out: Path) -> int:
             cell.fill = PatternFill("solid", fgColor="DDDDDD")
     items = cs.items(standard_id)
     for it in items:
-        ws.append([_cell(it, key) if key else in_words(it.item.holds_when) for _, key, _ in COLUMNS])
+        ws.append([safe(_cell(it, key) if key else in_words(it.item.holds_when)) for _, key, _ in COLUMNS])
     for col, width in zip("ABCDEFGHI", (16, 10, 50, 30, 50, 50, 30, 8, 40), strict=True):
         ws.column_dimensions[col].width = width
     for row in ws.iter_rows(min_row=2):

@@ -348,3 +348,16 @@ def test_a_ledger_result_builds_its_findings_and_rows_the_same_each_time_they_ar
     counts = result.summary.counts
     assert counts == {s: sum(1 for f in first if f.severity == s) for s in counts}
     assert [r.line for r in result.rows] == sorted(r.line for r in result.rows)
+
+
+def test_an_unreadable_date_never_borrows_the_audit_date(tmp_path) -> None:
+    """The same row, dated and undated: the undated one is 待确认 with the reason, not 重大."""
+    from engine.jobs import audit_file
+
+    path = tmp_path / "undated.csv"
+    row = "北湖街道,华兴钢铁有限公司,冶金,炉下渣坑积水,生产期间=是；积水=是；场所=炉下渣坑,重大,企业自查"
+    path.write_text("隐患编号,填报单位,企业名称,行业,隐患描述,事实,隐患等级,发现方式,发现日期\n"
+                    f"U1,{row},三月底\nU2,{row},2024-03-01\n", encoding="utf-8")
+    rows = list(audit_file(path, as_of="2024-06-30", backend="python").result.rows)
+    assert [r.verdict for r in rows] == ["待确认", "重大"]
+    assert rows[0].reason.startswith("发现日期无法识别")  # counted as reported: 待确认 is not 一般

@@ -144,12 +144,14 @@ def _serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
     """In a helper: read the job, classify its groups, write the answer (or the error raised)."""
     from engine.classify.run import Classifier
     from engine.evaluate.run import get_backend
+    from engine.evaluate.sampled import one_input
     from engine.load.criteria import load_criteria
 
     folder, backend, seed, groups = pickle.load(stdin)
     try:
         classifier = Classifier(load_criteria(Path(folder)), get_backend(backend, seed=seed))
-        results = [(g, classifier.classify_group(group)) for g, group in groups]
+        with one_input(classifier.backend, sum(len(group.findings) for _, group in groups)):
+            results = [(g, classifier.classify_group(group)) for g, group in groups]
         engine = classifier.backend
         answer: Any = (results, (getattr(engine, "fast_facts", 0), getattr(engine, "checked", 0)))
     except EvaluationError as exc:

@@ -37,6 +37,7 @@ from engine.classify.text import normalise as normalise_text
 from engine.classify.verdict import Evidence, decide
 from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
+from engine.evaluate.sampled import one_input
 from engine.evaluate.source import Backend
 from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
@@ -110,14 +111,41 @@ class ClassifiedBatch:
     results: list[Classification]
     which: list[int]
     notes: list[tuple[str, ...]]
+    # (result, notes) -> the reasons: the rows of one day share their notes, and their reasons
+    _reasons: dict[tuple[int, int], tuple[str, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def reasons(self, i: int) -> tuple[str, ...]:
-        return (*self.results[self.which[i]].reasons, *self.notes[i])
+        notes = self.notes[i]
+        if not notes:
+            return self.results[self.which[i]].reasons
+        key = (self.which[i], id(notes))  # the notes are held by ``notes``: their id is not reused
+        known = self._reasons.get(key)
+        if known is None:
+            known = self._reasons[key] = (*self.results[self.which[i]].reasons, *notes)
+        return known
 
     def of(self, i: int, on: date) -> Classification:
         """Finding ``i``'s classification on its own: dated, with its notes among the reasons."""
         base = self.results[self.which[i]]
         return base.model_copy(update={"date": on.isoformat(), "reasons": self.reasons(i)})
+
+
+class _ContentKeys:
+    """What makes two findings of one set of standards the same: their facts, description and
+    where the facts came from. The facts' part is worked out once per mapping — a ledger's
+    rows share their 事实 mappings — instead of sorting each row's facts again."""
+
+    def __init__(self) -> None:
+        self._facts: dict[int, tuple[Mapping[str, Any], tuple[Any, ...]]] = {}
+
+    def of(self, finding: FindingInput) -> tuple[Any, ...]:
+        facts = finding.facts
+        if not facts:
+            return ((), finding.text, finding.given_as)
+        known = self._facts.get(id(facts))
+        if known is None or known[0] is not facts:  # the mapping held beside it: its id is not reused
+            known = self._facts[id(facts)] = (facts, tuple(sorted(facts.items())))
+        return (known[1], finding.text, finding.given_as)
 
 
 class Classifier:
@@ -261,16 +289,23 @@ class Classifier:
         """
         selections: dict[tuple[str | None, date], Selection] = {}
         groups: dict[tuple[str | None, tuple[str, ...], bool], dict[tuple[Any, ...], list[int]]] = {}
+        # (sector, day, 行业 recorded) -> its group: the group is worked out once per such triple,
+        # not once a row (a city's ledger has a million rows and a few thousand triples)
+        slots: dict[tuple[str | None, date, bool], dict[tuple[Any, ...], list[int]]] = {}
+        contents = _ContentKeys()
         for i, f in enumerate(findings):
             sector = self.sector_of(f)
-            if (sector, f.on) not in selections:
-                selections[(sector, f.on)] = self._selection(sector, f.on)
-            selection = selections[(sector, f.on)]
             # 工贸 with no sector read: the sector articles are left out, unless 行业 was recorded
             recorded = self._sector_key is not None and f.facts.get(self._sector_key) is not None
-            skip = selection.skip_sector_gated and not recorded
-            content = (tuple(sorted(f.facts.items())), f.text, f.given_as)
-            groups.setdefault((sector, selection.ids, skip), {}).setdefault(content, []).append(i)
+            slot = slots.get((sector, f.on, recorded))
+            if slot is None:
+                if (sector, f.on) not in selections:
+                    selections[(sector, f.on)] = self._selection(sector, f.on)
+                selection = selections[(sector, f.on)]
+                skip = selection.skip_sector_gated and not recorded
+                slot = slots[(sector, f.on, recorded)] = groups.setdefault((sector, selection.ids, skip), {})
+            slot.setdefault(contents.of(f), []).append(i)
+        del slots, contents
         work = [Group(sector, ids, skip, tuple(findings[m[0]] for m in by_content.values()),
                       tuple(selections[(sector, findings[m[0]].on)] for m in by_content.values()))
                 for (sector, ids, skip), by_content in groups.items()]
@@ -279,13 +314,14 @@ class Classifier:
         try:
             away = helpers.start(work) if helpers is not None else set()
             done = 0
-            for g, group in enumerate(work):
-                if g in away:
-                    continue
-                classified[g] = self.classify_group(group)
-                done += sizes[g]
-                if progress is not None:
-                    progress(done, len(findings))
+            here = [g for g in range(len(work)) if g not in away]
+            # this process's groups are one input to the backend: one sample over all of them
+            with one_input(self.backend, sum(len(work[g].findings) for g in here)):
+                for g in here:
+                    classified[g] = self.classify_group(work[g])
+                    done += sizes[g]
+                    if progress is not None:
+                        progress(done, len(findings))
             if away:
                 classified.update(helpers.collect())  # type: ignore[union-attr]
                 if progress is not None:
@@ -296,6 +332,7 @@ class Classifier:
         results: list[Classification] = []
         which: list[int] = [-1] * len(findings)
         notes: list[tuple[str, ...]] = [()] * len(findings)
+        shared_notes: dict[tuple[str | None, date, bool], tuple[str, ...]] = {}  # one per day, not per row
         for g, ((sector, _, skip), by_content) in enumerate(groups.items()):
             if len(classified.get(g, ())) != len(by_content):
                 raise EvaluationError(
@@ -303,9 +340,12 @@ class Classifier:
             for result, members in zip(classified[g], by_content.values(), strict=True):
                 results.append(result)
                 for i in members:
-                    sel = selections[(sector, findings[i].on)]
                     which[i] = len(results) - 1
-                    notes[i] = (*sel.notes, *(sel.skip_notes if skip else ()))
+                    day = (sector, findings[i].on, skip)
+                    if day not in shared_notes:
+                        sel = selections[(sector, findings[i].on)]
+                        shared_notes[day] = (*sel.notes, *(sel.skip_notes if skip else ()))
+                    notes[i] = shared_notes[day]
         missing = sum(1 for w in which if w < 0)
         if missing:
             raise EvaluationError(f"判定：{missing} 条隐患没有得到结论，结果不完整，已停止")

@@ -114,6 +114,11 @@ def _build_scope(cs: CriteriaSet) -> _Scope:
                   {k: frozenset(v) for k, v in families.items()}, standards, sole)
 
 
+_NOTHING = object()  # a text that names no sector of the family
+_UNKNOWN = object()
+_SAID_MEMO = 200_000  # texts remembered by ``SectorWords._said`` before it starts afresh
+
+
 class SectorWords:
     """The loaded table, indexed by normalised word."""
 
@@ -126,6 +131,7 @@ class SectorWords:
                 self._entries.setdefault(norm(w), entry)
         self._infer: list[tuple[str, InferWord]] = sorted(
             ((norm(w), e) for e in table.infer for w in e.words), key=lambda p: -len(p[0]))
+        self._said_memo: dict[tuple[str, frozenset[str], str], object] = {}
         npn = table.non_production_names
         self._np_words = sorted((norm(w) for w in npn.words), key=len, reverse=True) if npn else []
         self._endings = tuple(norm(w) for w in npn.company_endings) if npn else ()
@@ -218,17 +224,35 @@ class SectorWords:
         for where, text in texts:
             if not text:
                 continue
+            said = self._said(family, allowed, text)
+            if said is _NOTHING:
+                continue
+            if said is None:  # the longest words point at different sectors
+                return None
+            sector, sub_sector, w = said  # type: ignore[misc]
+            return Inference(sector, sub_sector, w, where)
+        return None
+
+    def _said(self, family: str, allowed: frozenset[str], text: str) -> object:
+        """What one text says of ``family``'s sector: (sector, sub-sector, word), None when its
+        longest words disagree, ``_NOTHING`` when it names none. Remembered per text: a city's
+        ledger names the same enterprises and descriptions on many rows."""
+        key = (family, allowed, text)
+        known = self._said_memo.get(key, _UNKNOWN)
+        if known is _UNKNOWN:
             t = norm(text)
             hits = [(w, e) for w, e in self._infer if e.family == family and e.sector in allowed and w in t]
             if not hits:
-                continue
-            longest = len(hits[0][0])
-            top = [(w, e) for w, e in hits if len(w) == longest]
-            if len({(e.sector, e.sub_sector) for _, e in top}) != 1:
-                return None
-            w, e = top[0]
-            return Inference(e.sector, e.sub_sector, w, where)
-        return None
+                known = _NOTHING
+            else:
+                longest = len(hits[0][0])
+                top = [(w, e) for w, e in hits if len(w) == longest]
+                known = None if len({(e.sector, e.sub_sector) for _, e in top}) != 1 else (
+                    top[0][1].sector, top[0][1].sub_sector, top[0][0])
+            if len(self._said_memo) >= _SAID_MEMO:
+                self._said_memo.clear()
+            self._said_memo[key] = known
+        return known
 
     # ------------------------------------------------------------------ names
 

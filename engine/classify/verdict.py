@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from engine.model.classification import Verdict
+from engine.model.classification import Classification, Verdict
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,21 @@ RULES: tuple[VerdictRule, ...] = (
     VerdictRule("near-miss", "一般", False, lambda e: True,
                 "没有条款成立，与隐患有关的条款因已记录的事实不成立"),
 )
+
+
+# Applied after classification, to a ledger row whose 发现日期 is written but unreadable: it was
+# judged on the audit date, and where its standards have another edition that date may have
+# chosen the wrong one, so no 重大 or 一般 is borrowed from another day.
+DATE_UNREADABLE = VerdictRule("date-unreadable", "待确认", True, lambda e: False,
+                              "发现日期无法识别，不能确定适用哪一版判定标准")
+
+
+def undated(result: Classification) -> Classification:
+    """``result`` as the DATE_UNREADABLE rule leaves it: 待确认, with the reason first."""
+    rule = DATE_UNREADABLE
+    return result.model_copy(update={
+        "verdict": rule.verdict, "needs_confirmation": rule.needs_confirmation, "rule": rule.code,
+        "reasons": (f"{rule.doc}（已按审核日期暂作对照）", *result.reasons)})
 
 
 def decide(evidence: Evidence) -> VerdictRule:

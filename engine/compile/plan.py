@@ -195,5 +195,5 @@ def compile_counts(form: LedgerForm, forms: dict[str, Form]) -> tuple[CompiledCo
             sum=key(c.sum, f"{at}.sum", number=True) if c.sum is not None else None,
             distinct=tuple(key(d, f"{at}.distinct") for d in c.distinct),
             among=condition(c.among, f"{at}.among") if c.among is not None else None,
-            basis=c.basis))
+            basis=c.basis.text() if c.basis is not None else None))
     return tuple(out)

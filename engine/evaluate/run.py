@@ -20,8 +20,9 @@ def get_backend(name: str, *, seed: int | None = None) -> Backend:
     """Backends are created lazily so that importing the engine never loads durable-rules or polars.
 
     ``auto`` (the command line's default): durable-rules on inputs of up to
-    ``sampled.WHOLE_UP_TO`` facts; on larger ones the columnar backend, cross-checked by
-    durable-rules on a random sample in the same run (``seed``: that sample's seed; default
+    ``sampled.WHOLE_UP_TO`` facts; on larger ones the columnar backend (the closure backend
+    for calls of fewer than ``sampled.COLUMNAR_FROM`` facts), cross-checked by durable-rules
+    on a random sample in the same run (``seed``: that sample's seed; default
     ``HAZCHECK_SAMPLE_SEED`` or a fresh one).
     """
     if name == "durable":
@@ -35,6 +36,13 @@ def get_backend(name: str, *, seed: int | None = None) -> Backend:
         from engine.evaluate.python_backend import PythonBackend
 
         return PythonBackend()
+    if name == "closures":
+        from engine.evaluate.closure_backend import ClosureBackend
+
+        global _CLOSURES
+        if _CLOSURES is None:
+            _CLOSURES = ClosureBackend()  # one per process: it keeps the compiled conditions
+        return _CLOSURES
     if name == "polars":
         from engine.evaluate.polars_backend import PolarsBackend
 
@@ -45,12 +53,14 @@ def get_backend(name: str, *, seed: int | None = None) -> Backend:
     if name == "auto":
         from engine.evaluate.sampled import SampledBackend
 
-        return SampledBackend(lambda: get_backend("polars"), get_backend("durable"), seed=seed)
+        return SampledBackend(lambda: get_backend("polars"), get_backend("durable"),
+                              make_small=lambda: get_backend("closures"), seed=seed)
     raise ValueError(f"unknown backend {name!r}")
 
 
 _DURABLE: Any = None
 _POLARS: Any = None
+_CLOSURES: Any = None
 _UNIT_KEYS = {"unit", "unit_kind", "unit_kind_known", "is_total"}  # already in Finding.unit
 
 

@@ -19,14 +19,25 @@ from engine.classify.inputs import parse_day, sector_facts
 from engine.classify.run import ClassifiedBatch, Classifier, FindingInput, GroupHelpers
 from engine.classify.sectors import SectorWords, UnknownSector, norm, words_for
 from engine.classify.select import EditionsInForce, Selection, select_standards
+from engine.classify.verdict import DATE_UNREADABLE, undated
 from engine.facts import Fact, FactTable
 from engine.ledger.rowfact import RowContext, RowFactPlan
+from engine.load.criteria import CriteriaSet
 from engine.model.classification import Classification
-from engine.model.ledger import Ledger, LedgerField, LedgerForm, LedgerRow, RowValues
+from engine.model.ledger import (
+    Ledger,
+    LedgerField,
+    LedgerForm,
+    LedgerRow,
+    RowValues,
+    collector_paused,
+    column_of,
+)
 from engine.model.records import CellRef
 from engine.progress import STEP, Progress, silent
 from engine.read.numbers import parse_value, yes_no
 
+_TEXT_OR_BLANK = frozenset({str, type(None)})
 _TRUE = frozenset({"已签字", "已挂牌", "已处罚"})  # beyond engine.read.numbers.yes_no: ledger wording
 _FALSE = frozenset({"未签字", "未挂牌", "未处罚", "/", "—", "-"})
 
@@ -69,6 +80,14 @@ class _Row:
     production_reason: str = ""  # why the row is taken as not a production unit, for the message
 
 
+@dataclass(frozen=True)
+class TypedColumns:
+    """A ledger's cells typed a column at a time (``CellTyper.columns``)."""
+
+    values: dict[str, list[Any]]  # field key -> each row's typed value
+    problems: dict[int, tuple[str, ...]]  # row -> what could not be read (rows read whole: absent)
+
+
 class CellTyper:
     """``_typed`` remembered per (column, cell value): a ledger repeats its dates, levels and
     yes/no answers on every row, so each distinct cell is read once."""
@@ -87,31 +106,75 @@ class CellTyper:
         except ValueError as exc:
             return None, f"{field.label}{exc}"
 
+    def _cell(self, field: LedgerField, cell: object) -> tuple[Any, str | None]:
+        """The answer for one cell, remembered."""
+        if type(cell) is str:
+            seen = self._texts[field.key]
+            answer = seen.get(cell)
+            if answer is None:
+                answer = seen[cell] = self._answer(field, cell)
+            return answer
+        key = (field.key, type(cell), cell)
+        answer = self._others.get(key)
+        if answer is None:
+            answer = self._others[key] = self._answer(field, cell)
+        return answer
+
     def row(self, raw: Mapping[str, object]) -> tuple[Mapping[str, Any], tuple[str, ...]]:
         """The typed values of one row's cells, and what could not be read."""
         values: list[Any] = []
         unreadable: list[str] = []
         for f in self.fields:
-            cell = raw.get(f.key)
-            if type(cell) is str:
-                seen = self._texts[f.key]
-                answer = seen.get(cell)
-                if answer is None:
-                    answer = seen[cell] = self._answer(f, cell)
-            else:
-                key = (f.key, type(cell), cell)
-                answer = self._others.get(key)
-                if answer is None:
-                    answer = self._others[key] = self._answer(f, cell)
+            answer = self._cell(f, raw.get(f.key))
             values.append(answer[0])
             if answer[1] is not None:
                 unreadable.append(answer[1])
         return RowValues(self._at, tuple(values)), tuple(unreadable)
 
+    def rows(self, raws: Sequence[Mapping[str, object]]) -> list[tuple[Mapping[str, Any], tuple[str, ...]]]:
+        """``[self.row(raw) for raw in raws]``, typed a column at a time (``columns``)."""
+        return self.rows_of(self.columns(raws), len(raws))
+
+    def columns(self, raws: Sequence[Mapping[str, object]]) -> TypedColumns:
+        """The rows' cells typed a column at a time.
+
+        A column of a city's ledger holds a few thousand distinct cells over a million rows:
+        each distinct cell is typed once and every row's value is one lookup, instead of a
+        dozen method calls per row.
+        """
+        values: dict[str, list[Any]] = {}
+        problems: dict[int, list[str]] = {}  # row -> what could not be read, in field order
+        for f in self.fields:
+            values[f.key], bad = self._column(f, column_of(raws, f.key))
+            for i, problem in bad:
+                problems.setdefault(i, []).append(problem)
+        return TypedColumns(values, {i: tuple(p) for i, p in problems.items()})
+
+    def rows_of(self, typed: TypedColumns, n: int) -> list[tuple[Mapping[str, Any], tuple[str, ...]]]:
+        """The ``n`` rows of ``typed`` as ``row`` gives them: their values, what could not be read."""
+        at, problems = self._at, typed.problems
+        if not self.fields:
+            return [(RowValues(at, ()), ()) for _ in range(n)]
+        rows = zip(*(typed.values[f.key] for f in self.fields), strict=True)
+        return [(RowValues(at, values), problems.get(i, ())) for i, values in enumerate(rows)]
+
+    def _column(self, field: LedgerField, cells: list[object]) -> tuple[list[Any], list[tuple[int, str]]]:
+        """One field's typed values, and (row, problem) for the cells that could not be read."""
+        if set(map(type, cells)) <= _TEXT_OR_BLANK:  # a csv column: each distinct text one dict key
+            answers = {c: self._cell(field, c) for c in dict.fromkeys(cells)}
+            value_of = {c: a[0] for c, a in answers.items()}
+            bad = {c: a[1] for c, a in answers.items() if a[1] is not None}
+            values = list(map(value_of.__getitem__, cells))
+            return values, [(i, bad[c]) for i, c in enumerate(cells) if c in bad] if bad else []
+        typed = [self._cell(field, c) for c in cells]  # True, 1 and 1.0: one dict key otherwise
+        return [a[0] for a in typed], [(i, a[1]) for i, a in enumerate(typed) if a[1] is not None]
+
 
 def _read_row(row: LedgerRow, classifier: Classifier, typer: CellTyper,
-              facts_seen: dict[str, tuple[dict[str, Any], str | None]]) -> _Row:
-    values, unreadable = typer.row(row.raw)
+              facts_seen: dict[str, tuple[dict[str, Any], str | None]],
+              typed: tuple[Mapping[str, Any], tuple[str, ...]] | None = None) -> _Row:
+    """The row read: its typed cells (``typed``: as ``typer.rows`` gave them), its 事实 cell, its sector."""
+    values, unreadable = typed if typed is not None else typer.row(row.raw)
     raw_facts = row.raw.get("facts")
     facts: dict[str, Any] = {}
     problem = None
@@ -134,26 +197,52 @@ class _SectorReader:
     """Reads the written 行业 of each row through the sector table, once per distinct answer.
 
     What the answer depends on is narrower than the row: the enterprise name and the
-    description matter only for a family word (工贸) whose sector must be inferred from them,
+    description matter only for a family word (工贸), and only through the sector they name,
     and the date only through which editions are in force — so a city's ledger with a
-    quarter of a million enterprises and three years of dates asks the table a few thousand
+    quarter of a million enterprises and three years of dates asks the table a few hundred
     times, not once a row.
     """
 
     def __init__(self, classifier: Classifier, words: SectorWords) -> None:
         self.cs, self.words = classifier.cs, words
         self._answers: dict[tuple[Any, ...], Any] = {}
-        self._meanings: dict[str, Any] = {}
+        self._meanings: dict[str, tuple[Any, bool]] = {}
         self._in_force = EditionsInForce(classifier.cs)
+        self._editions: dict[date, int] = {}  # day -> number of the editions in force on it
+        self._numbers: dict[tuple[str, ...], int] = {}  # editions in force -> their number
+        self._facts_keys: dict[int, tuple[Mapping[str, Any], tuple[Any, ...]]] = {}
         self._selections: dict[tuple[Any, ...], Selection] = {}  # the standards per word and editions
 
-    def _meaning(self, word: str) -> Any:
-        if word not in self._meanings:
+    def _meaning(self, word: str) -> tuple[Any, bool]:
+        """What the word means (or the UnknownSector it raised), and whether it names only a
+        family (工贸), whose sector is read from the enterprise and the description."""
+        known = self._meanings.get(word)
+        if known is None:
             try:
-                self._meanings[word] = self.words.resolve(self.cs, word)
+                meaning = self.words.resolve(self.cs, word)
             except UnknownSector as exc:
-                self._meanings[word] = exc
-        return self._meanings[word]
+                meaning = exc
+            family = (not isinstance(meaning, UnknownSector) and meaning.sector is None
+                      and meaning.family is not None)
+            known = self._meanings[word] = (meaning, family)
+        return known
+
+    def _edition_number(self, on: date) -> int:
+        """The editions in force on ``on`` as a number (equal editions, equal number): a row's
+        answer is looked up by it, not by hashing a tuple of a few dozen ids each row."""
+        number = self._editions.get(on)
+        if number is None:
+            number = self._editions[on] = self._numbers.setdefault(self._in_force(on), len(self._numbers))
+        return number
+
+    def _facts_key(self, facts: Mapping[str, Any]) -> tuple[Any, ...]:
+        """``tuple(sorted(facts.items()))``, once per mapping: rows share their 事实 mappings."""
+        if not facts:
+            return ()
+        known = self._facts_keys.get(id(facts))
+        if known is None or known[0] is not facts:  # the mapping held beside it: its id is not reused
+            known = self._facts_keys[id(facts)] = (facts, tuple(sorted(facts.items())))
+        return known[1]
 
     def apply(self, r: _Row, on: date) -> None:
         """Set the row's 行业/细分行业 from its written word, or say why not.
@@ -164,12 +253,15 @@ class _SectorReader:
         if r.sector is None:
             return
         word = r.sector
-        meaning = self._meaning(word)
-        family = (not isinstance(meaning, UnknownSector) and meaning.sector is None
-                  and meaning.family is not None)
-        enterprise, text = r.values.get("enterprise"), r.values.get("description")
-        chosen = (word, enterprise if family else None, text if family else None, self._in_force(on))
-        key = (*chosen, tuple(sorted(r.facts.items())))
+        meaning, family = self._meaning(word)
+        values = r.values
+        enterprise, text = values.get("enterprise"), values.get("description")
+        # a family word's standards depend on the enterprise name and the description only
+        # through the sector they name (select_standards infers it the same way)
+        named = (self.words.infer(self.cs, meaning.family, (("企业名称", enterprise), ("隐患描述", text)))
+                 if family else None)
+        chosen = (word, named, self._edition_number(on))
+        key = (*chosen, self._facts_key(r.facts))
         if key not in self._answers:
             try:
                 if chosen not in self._selections:
@@ -239,14 +331,25 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     same facts as columns). Rows that repeat a finding share one Classification object
     (undated: the row fact has the date, and the date's notes are in its 判定说明).
     """
+    with collector_paused():  # a million rows' objects, kept and acyclic: nothing for it to find
+        return _ledger_row_facts(ledger, form, classifier, as_of, per_row=per_row, helpers=helpers,
+                                 progress=progress)
+
+
+def _ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, as_of: date, *,
+                      per_row: bool, helpers: GroupHelpers | None,
+                      progress: Progress) -> tuple[Sequence[Fact], list[Classification]]:
     typer = CellTyper(form)
     facts_seen: dict[str, tuple[dict[str, Any], str | None]] = {}
     total = len(ledger.rows)
+    columns = typer.columns([row.raw for row in ledger.rows])
+    typed = typer.rows_of(columns, total)
     rows = []
-    for n, row in enumerate(ledger.rows, start=1):
-        rows.append(_read_row(row, classifier, typer, facts_seen))
+    for n, (row, cells) in enumerate(zip(ledger.rows, typed, strict=True), start=1):
+        rows.append(_read_row(row, classifier, typer, facts_seen, cells))
         if n % STEP == 0 or n == total:
             progress("读取各行", n, total)
+    del typed
     words = words_for(classifier.cs)
     inputs = []
     sectors = _SectorReader(classifier, words)
@@ -267,11 +370,14 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
     repeats = _duplicates(rows)
     plan = RowFactPlan(form)
     results = [batch.results[w] for w in batch.which]
+    _undated(rows, results, classifier.cs)
     contexts = []
     for i, (r, result) in enumerate(zip(rows, results, strict=True)):
         first = repeats.get(i)
         contexts.append(RowContext(
-            line=r.row.line, values=r.values, result=result, reasons=batch.reasons(i),
+            line=r.row.line, values=r.values, result=result,
+            reasons=(result.reasons[0], *batch.reasons(i)) if result.rule == DATE_UNREADABLE.code
+            else batch.reasons(i),
             repeat_of=(first.row.line, first.values.get("finding_id")) if first is not None else None,
             production=r.production, production_reason=r.production_reason,
             unreadable=r.unreadable, facts_problem=r.facts_problem, as_of=as_of))
@@ -289,4 +395,24 @@ def ledger_row_facts(ledger: Ledger, form: LedgerForm, classifier: Classifier, a
             facts.append(Fact("ledger_row", data, data.get("unit"), *cells(i)))
         return facts, results
     keys = [rf.key for rf in form.row_fact]
-    return FactTable("ledger_row", keys, plan.columns(contexts), cells, len(contexts)), results
+    table = FactTable("ledger_row", keys, plan.columns(contexts, columns.values), cells, len(contexts))
+    return table, results
+
+
+def _undated(rows: Sequence[_Row], results: list[Classification], cs: CriteriaSet) -> None:
+    """Rows whose 发现日期 is written but unreadable, where their standards have another
+    edition: the verdict rule DATE_UNREADABLE (engine/classify/verdict.py) applies."""
+    editions: dict[str, int] = {}
+    for ls in cs.standards.values():
+        editions[ls.standard.family] = editions.get(ls.standard.family, 0) + 1
+    family = {sid: ls.standard.family for sid, ls in cs.standards.items()}
+    made: dict[int, Classification] = {}
+    for i, r in enumerate(rows):
+        if r.row.raw.get("found_date") is None or r.values.get("found_date") is not None:
+            continue
+        result = results[i]
+        if not any(editions.get(family.get(s.id, ""), 0) > 1 for s in result.standards):
+            continue
+        if id(result) not in made:
+            made[id(result)] = undated(result)
+        results[i] = made[id(result)]

@@ -11,17 +11,19 @@ declared, in their order; blank (None) fields are left out, as the rules expect.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from engine.classify.verdict import counted_as_major
 from engine.compile.rowfact import row_fact_conditions
 from engine.expr.nodes import Expr
+from engine.expr.normalize import referenced_fields
 from engine.expr.predicate import compile_predicate
 from engine.model.classification import Classification
-from engine.model.ledger import COMPUTATIONS, LedgerForm, RowFactField
+from engine.model.ledger import COMPUTATIONS, LedgerForm, RowFactField, column_of
 from engine.read.text import clean_unit_name
 from engine.read.unitkind import guess_unit_kind
 
@@ -118,6 +120,106 @@ _COMPUTE: dict[str, Callable[[RowContext, RowFactField], Any]] = {
 assert set(_COMPUTE) == set(COMPUTATIONS), "every computation the form model names is built here"
 
 
+class _Rows:
+    """A ledger's row contexts read a column at a time, each column made once when asked for
+    (``typed``: the contexts' values as columns already, when the caller has them)."""
+
+    def __init__(self, contexts: Sequence[RowContext], typed: Mapping[str, list[Any]] | None = None) -> None:
+        self.contexts = contexts
+        self._values = [c.values for c in contexts]
+        self._columns: dict[str, list[Any]] = dict(typed or {})
+        self._patterns: dict[tuple[str, tuple[str, ...]], list[tuple[bool, ...]]] = {}
+
+    def column(self, key: str) -> list[Any]:
+        """A typed column's value in every row (None: blank)."""
+        if key not in self._columns:
+            self._columns[key] = column_of(self._values, key)
+        return self._columns[key]
+
+    def attribute(self, name: str) -> list[Any]:
+        return list(map(attrgetter(name), self.contexts))
+
+    def blanks(self, keys: tuple[str, ...]) -> list[tuple[bool, ...]]:
+        """Per row, which of ``keys`` are blank (None or ""), as ``_blank`` tests them."""
+        return self._pattern("blank", keys, lambda v: v is None or v == "")
+
+    def filled(self, keys: tuple[str, ...]) -> list[tuple[bool, ...]]:
+        """Per row, which of ``keys`` are filled (not None), as ``filled`` tests them."""
+        return self._pattern("filled", keys, lambda v: v is not None)
+
+    def _pattern(self, name: str, keys: tuple[str, ...],
+                 test: Callable[[Any], bool]) -> list[tuple[bool, ...]]:
+        if (name, keys) not in self._patterns:
+            flags = [list(map(test, self.column(k))) for k in keys]
+            n = len(self.contexts)
+            self._patterns[(name, keys)] = list(zip(*flags, strict=True)) if keys else [()] * n
+        return self._patterns[(name, keys)]
+
+
+def _distinct(make: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """``[make(v) for v in values]``, made once per distinct text (or blank): a ledger repeats
+    its units, dates and reasons on every row. Values of other types are made each time
+    (True, 1 and 1.0 are one dict key)."""
+    made: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        if v is None or type(v) is str:
+            if v not in made:
+                made[v] = make(v)
+            out.append(made[v])
+        else:
+            out.append(make(v))
+    return out
+
+
+def _blank_columns(rows: _Rows, f: RowFactField) -> tuple[list[int], list[str | None]]:
+    """``blank_count`` and ``blank_names`` of every row, from one pass over the blank patterns."""
+    shown = f.names or f.of
+    answers: dict[tuple[bool, ...], tuple[int, str | None]] = {}
+    for pattern in set(rows.blanks(f.of)):
+        names = [name for name, blank in zip(shown, pattern, strict=True) if blank]
+        answers[pattern] = (len(names), "、".join(names) or None)
+    patterns = rows.blanks(f.of)
+    return [answers[p][0] for p in patterns], [answers[p][1] for p in patterns]
+
+
+def _once_each(make: Callable[[Any], Any], values: Sequence[Any]) -> list[Any]:
+    """``[make(v) for v in values]``, made once per distinct value: only for values whose
+    equals give equal answers (dates, tuples of texts)."""
+    made: dict[Any, Any] = {}
+    return [made[v] if v in made else made.setdefault(v, make(v)) for v in values]
+
+
+# the computations worth doing a column at a time (the others run row by row): each gives,
+# row for row, what _COMPUTE gives (tests/test_row_fact.py compares the two)
+_COLUMNWISE: dict[str, Callable[[_Rows, RowFactField], list[Any]]] = {
+    "unit_name": lambda rows, f: _distinct(lambda u: clean_unit_name(u) or None, rows.column("unit")),
+    "finding_id": lambda rows, f: [str(v or f"第{line}行") for v, line in
+                                   zip(rows.column("finding_id"), rows.attribute("line"), strict=True)],
+    "production": lambda rows, f: [p if p is not None else v for p, v in
+                                   zip(rows.attribute("production"), rows.column("is_production_unit"),
+                                       strict=True)],
+    "production_reason": lambda rows, f: rows.attribute("production_reason"),
+    "counted_major": lambda rows, f: [
+        counted_as_major(level, p if p is not None else v, c.result.verdict,  # type: ignore[union-attr]
+                         duplicate=c.repeat_of is not None)
+        for level, p, v, c in zip(rows.column("reported_level"), rows.attribute("production"),
+                                  rows.column("is_production_unit"), rows.contexts, strict=True)],
+    "duplicate": lambda rows, f: [r is not None for r in rows.attribute("repeat_of")],
+    "blank_count": lambda rows, f: _blank_columns(rows, f)[0],
+    "blank_names": lambda rows, f: _blank_columns(rows, f)[1],
+    "filled": lambda rows, f: list(map(all, rows.filled(f.of))),
+    "as_of": lambda rows, f: _once_each(lambda d: d.isoformat(), rows.attribute("as_of")),
+    "before": lambda rows, f: list(map(_before, rows.column(f.of[0]), rows.column(f.of[1]))),
+    "before_as_of": lambda rows, f: list(map(_before, rows.column(f.of[0]), rows.attribute("as_of"))),
+    "unreadable_count": lambda rows, f: list(map(len, rows.attribute("unreadable"))),
+    "unreadable": lambda rows, f: _once_each(lambda u: "；".join(u) or None, rows.attribute("unreadable")),
+    "facts_readable": lambda rows, f: [p is None for p in rows.attribute("facts_problem")],
+    "facts_problem": lambda rows, f: rows.attribute("facts_problem"),
+}
+assert set(_COLUMNWISE) <= set(_COMPUTE)
+
+
 _PER_CLASSIFICATION = frozenset({"verdict", "matches_item", "matched_refs", "matched_words"})
 _COLUMN, _SHARED, _COMPUTED, _WHEN, _ONLY_IF = range(5)
 
@@ -150,6 +252,9 @@ class RowFactPlan:
             else:
                 steps.append((rf.key, _WHEN, compile_predicate(self.conditions[rf.key]), None))
         self._steps = steps
+        # each when's fields, by key: what its answer depends on
+        self._reads = {key: tuple(sorted({f.key for f in referenced_fields(cond)}))
+                       for key, cond in self.conditions.items()}
         # id(classification) -> (the classification, held so its id is not reused; its values)
         self._shared: dict[int, tuple[Classification, list[Any]]] = {}
 
@@ -180,62 +285,58 @@ class RowFactPlan:
                 data[key] = value
         return data
 
-    def columns(self, contexts: Sequence[RowContext]) -> dict[str, list[Any]]:
+    def columns(self, contexts: Sequence[RowContext],
+                typed: Mapping[str, list[Any]] | None = None) -> dict[str, list[Any]]:
         """Every row's fact at once, field by field (None: absent): equal, row for row, to
-        ``build`` (tests/test_row_fact.py), without a dict per row."""
+        ``build`` (tests/test_row_fact.py), without a dict per row. ``typed``: the contexts'
+        values as columns (CellTyper.columns), if the caller has them, read as they are.
+
+        A column's values are read by position, a computation with a column form
+        (``_COLUMNWISE``) runs once over the columns, and a ``when`` is decided once per
+        distinct combination of the fields it reads: a ledger's rows repeat their answers.
+        """
         cols: dict[str, list[Any]] = {}
         shared: dict[int, list[Any]] = {}
         for c in contexts:
             if id(c.result) not in shared:
                 shared[id(c.result)] = self._per_classification(c)
         by_row = [shared[id(c.result)] for c in contexts]
+        rows = _Rows(contexts, typed)
         iso: dict[date, str] = {}
         for key, how, a, b in self._steps:
             if how == _COLUMN:
-                col = [c.values.get(a) for c in contexts]
                 col = [(iso[v] if v in iso else iso.setdefault(v, v.isoformat())) if isinstance(v, date)
-                       else v for v in col]
+                       else v for v in rows.column(a)]
             elif how == _SHARED:
                 col = [values[a] for values in by_row]
             elif how == _COMPUTED:
-                col = [a(c, b) for c in contexts]
+                columnwise = _COLUMNWISE.get(b.compute)
+                col = columnwise(rows, b) if columnwise is not None else [a(c, b) for c in contexts]
+            elif how == _WHEN:
+                col = _decided(a, self._reads[key], cols, None, len(contexts))
             else:
-                view = _Built(cols)
-                if how == _WHEN:
-                    col = [a(view.at(i)) for i in range(len(contexts))]
-                else:
-                    gate = cols[b]
-                    col = [None if gate[i] is None else a(view.at(i)) for i in range(len(contexts))]
+                col = _decided(a, self._reads[key], cols, cols[b], len(contexts))
             cols[key] = col
         return cols
 
 
-class _Built(Mapping[str, Any]):
-    """One row of the columns built so far, as the mapping a ``when`` condition reads."""
+def _decided(test: Callable[[Mapping[str, Any]], Any], reads: tuple[str, ...], cols: dict[str, list[Any]],
+             gate: list[Any] | None, n: int) -> list[Any]:
+    """A ``when`` over the columns built so far (None where the ``only_if`` ``gate`` is blank).
 
-    __slots__ = ("_cols", "_i")
-
-    def __init__(self, cols: dict[str, list[Any]]) -> None:
-        self._cols, self._i = cols, 0
-
-    def at(self, i: int) -> _Built:
-        self._i = i
-        return self
-
-    def get(self, key: str, default: Any = None) -> Any:
-        col = self._cols.get(key)
-        value = None if col is None else col[self._i]
-        return default if value is None else value
-
-    def __getitem__(self, key: str) -> Any:
-        value = self.get(key)
-        if value is None:
-            raise KeyError(key)
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        return (k for k, col in self._cols.items() if col[self._i] is not None)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
+    Its answer depends only on the fields it reads, so it is asked once per distinct
+    combination of their values (and types: True, 1 and 1.0 are one dict key) as one row's
+    mapping of those fields would show them.
+    """
+    read = [cols.get(k) or [None] * n for k in reads]
+    combos = zip(*read, *(list(map(type, c)) for c in read), strict=True) if reads else iter([()] * n)
+    answers: dict[tuple[Any, ...], Any] = {}
+    out: list[Any] = []
+    for i, combo in enumerate(combos):
+        if gate is not None and gate[i] is None:
+            out.append(None)
+            continue
+        if combo not in answers:
+            answers[combo] = test({k: v for k, v in zip(reads, combo, strict=False) if v is not None})
+        out.append(answers[combo])
+    return out

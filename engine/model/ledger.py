@@ -8,14 +8,17 @@ are counted into a return's columns for reconciliation (``--return``).
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.model.records import CellRef
+from engine.model.rules import Basis
 from engine.model.trusted import trusted
 
 FieldType = Literal["text", "bool", "number", "date", "facts"]
@@ -156,7 +159,13 @@ class ReconcileCount(Strict):
     distinct: tuple[str, ...] = Field((), description="计入各行这几项的不同取值个数（如同一文件只计一次）")
     among: str | None = Field(
         None, description="与该指标有关的行（不写则为该单位的所有行）：其中不计入的行在数目不符时列出")
-    basis: str | None = Field(None, description="计数规则的依据，如 填表说明第5条")
+    basis: Basis | None = Field(
+        None, description="计数规则的依据，写法同审核规则：{document: 填表说明, article: 第5条}")
+
+    @field_validator("basis", mode="before")
+    @classmethod
+    def _basis_text(cls, v: object) -> object:
+        return {"document": v} if isinstance(v, str) else v
 
     @model_validator(mode="after")
     def _one_way(self) -> ReconcileCount:
@@ -269,6 +278,46 @@ class RowValues(Mapping[str, Any]):
 
     def __len__(self) -> int:
         return len(self._at)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a ledger's rows (or their facts) are built.
+
+    Building a city's ledger allocates millions of small objects that are kept (rows, typed
+    values, row contexts, columns) and makes next to no reference cycles: each full
+    collection walks every object kept so far and frees nothing (measured on 100,000 rows:
+    21 full collections, 3.4 s of a 28 s audit, 336 objects freed by them). Reference
+    counting still frees everything else at once; the few cycles made meanwhile are
+    collected once the collector resumes. A nested pause leaves it as the outer one found it.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def column_of(rows: Sequence[Mapping[str, Any]], key: str) -> list[Any]:
+    """``[row.get(key) for row in rows]``, by position for the rows that share one layout.
+
+    Every row of a sheet is a RowValues with the same ``at``; asked for a column of a
+    million rows, the position is looked up once per layout, not once per row.
+    """
+    out: list[Any] = []
+    layout: Mapping[str, int] | None = None
+    at: int | None = None
+    for row in rows:
+        if type(row) is RowValues:
+            if row._at is not layout:
+                layout = row._at
+                at = layout.get(key)
+            out.append(None if at is None else row._values[at])
+        else:
+            out.append(row.get(key))
+    return out
 
 
 @dataclass(frozen=True, slots=True)

@@ -89,4 +89,21 @@ def finish(rows: list[RawRow], form: Form, unit_kinds: dict[str, str] | None,
                 kind, source = k, "name"
         out.append(Row(unit=raw.unit, unit_kind=kind, unit_kind_source=source,  # type: ignore[arg-type]
                        is_total=total, cells=raw.cells, ref=raw.ref))
+    _no_repeats(out, file)
     return out
+
+
+def _no_repeats(rows: list[Row], file: str) -> None:
+    """Two rows of one unit, or two 累计 rows, are an error naming both: summing the unit twice,
+    or checking the total against neither, would be a silent wrong answer."""
+    seen: dict[str, Row] = {}
+    for row in rows:
+        key = "（累计行）" if row.is_total else clean_unit_name(row.unit)
+        first = seen.get(key)
+        if first is not None:
+            what = "两行累计（合计）行" if row.is_total else f"单位 “{row.unit}” 有两行"
+            raise InputError(f"{what}：第{first.ref.row if first.ref else '?'}行和"
+                             f"第{row.ref.row if row.ref else '?'}行，不知道以哪一行为准", file=file,
+                             line=row.ref.row if row.ref else None, field=row.unit,
+                             hint="删去重复的一行，或把两行合成一行")
+        seen[key] = row

@@ -13,7 +13,7 @@ import re
 import warnings
 import zipfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -84,6 +84,7 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
     kept as its formula text so that it reads as unreadable, not as a silent blank, and only
     openpyxl gives the formula text.
     """
+    _check_bounds(path, file)
     if not _has_formulas(path) and _dense_area(path) <= _MAX_DENSE_CELLS:
         try:
             return _calamine_grids(path, file)
@@ -158,6 +159,53 @@ def _column_number(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n
+
+
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+# a province's real workbooks stay far below these; each can be raised by its variable
+BOUNDS = {"HAZCHECK_MAX_XLSX_BYTES": 2 * 1024 ** 3,  # the parts of the workbook, unzipped
+          "HAZCHECK_MAX_MERGED_CELLS": 10_000_000}  # cells covered by merged ranges, in all sheets
+
+
+def bound(name: str) -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get(name, BOUNDS[name])))
+    except ValueError:
+        return BOUNDS[name]
+
+
+def _check_bounds(path: Path, file: str) -> None:
+    """Refuse a workbook that would expand beyond what any real one needs, before a reader
+    expands it: a zip whose parts unzip to gigabytes, or a merged range such as A20:XFD1048576
+    (17 billion cells — openpyxl makes an object for each)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+            unzipped = sum(i.file_size for i in infos)
+            if unzipped > bound("HAZCHECK_MAX_XLSX_BYTES"):
+                raise InputError(f"工作簿解压后达 {unzipped / 1024 ** 3:.1f} GB，超过上限，未读取",
+                                 file=file, hint="确需读取请设置 HAZCHECK_MAX_XLSX_BYTES（字节）")
+            merged, worst, widest = 0, "", 0
+            for info in infos:
+                if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                    continue
+                data = zf.read(info.filename)
+                if b"mergeCell" not in data:
+                    continue
+                for m in _MERGE.finditer(data):
+                    area = max(int(m.group(4)) - int(m.group(2)) + 1, 0) * max(
+                        _column_number(m.group(3)) - _column_number(m.group(1)) + 1, 0)
+                    merged += area
+                    if area > widest:
+                        widest, worst = area, m.group(0).split(b'"')[1].decode()
+            if merged > bound("HAZCHECK_MAX_MERGED_CELLS"):
+                raise InputError(f"合并单元格过大（如 {worst}，共覆盖约 {merged:,} 格），未读取", file=file,
+                                 hint="请在 Excel/WPS 中取消这一合并后另存；"
+                                      "确需读取请设置 HAZCHECK_MAX_MERGED_CELLS")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return  # not a zip: the readers report it
 
 
 def _dense_area(path: Path) -> int:
@@ -241,24 +289,62 @@ def _keep_formulas(vals: list[object], fws: Worksheet, r: int) -> None:
                 vals[c] = f
 
 
+def _written(ws: Worksheet, fws: Worksheet | None) -> dict[int, dict[int, object]] | None:
+    """Row → column → value of the cells that hold something (a formula Excel never
+    calculated: its text), from openpyxl's own sparse store; None when it has none.
+
+    Iterating the sheet's rectangle instead makes a cell object for every position up to
+    the farthest one, so one stray cell at XFD1048576 cost a minute and 2 GB."""
+    cells = getattr(ws, "_cells", None)
+    if not isinstance(cells, dict):
+        return None
+    by_row: dict[int, dict[int, object]] = {}
+    for (r, c), cell in cells.items():
+        if cell.value is not None:
+            by_row.setdefault(r, {})[c] = cell.value
+    for (r, c), cell in (getattr(fws, "_cells", {}) or {}).items() if fws is not None else ():
+        v = cell.value
+        if isinstance(v, str) and v.startswith("=") and c not in by_row.get(r, {}):
+            by_row.setdefault(r, {})[c] = v
+    return by_row
+
+
 def _sheet_grid(ws: Worksheet, fws: Worksheet | None) -> Grid:
-    rows: list[list[object]] = []
+    by_row = _written(ws, fws)
+    if by_row is None:
+        rows = _until_blank_run(_dense_rows(ws, fws))
+    else:
+        rows = _until_blank_run([row.get(c) for c in range(1, max(row) + 1)] if (row := by_row.get(r)) else []
+                                for r in range(1, max(by_row, default=0) + 1))
+    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
+              for m in ws.merged_cells.ranges]
+    return Grid("xlsx", rows, list(range(1, len(rows) + 1)), ws.title, merges)
+
+
+def _until_blank_run(rows: Iterable[list[object]]) -> list[list[object]]:
+    """The rows, stopped after a run of blank rows (formatted blanks below the table)."""
+    out: list[list[object]] = []
     empty_run = 0
-    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
-        vals = list(row)
+    for vals in rows:
         if all(is_empty(v) for v in vals):
             empty_run += 1
             if empty_run > _MAX_EMPTY_RUN:
                 break
         else:
             empty_run = 0
-            if fws is not None:
-                _keep_formulas(vals, fws, r)
-        rows.append(vals)
-    rows = _trim(rows)
-    merges = [(m.min_row - 1, m.min_col - 1, m.max_row - 1, m.max_col - 1)
-              for m in ws.merged_cells.ranges]
-    return Grid("xlsx", rows, list(range(1, len(rows) + 1)), ws.title, merges)
+        out.append(vals)
+    return _trim(out)
+
+
+def _dense_rows(ws: Worksheet, fws: Worksheet | None) -> Iterator[list[object]]:
+    """Row by row through the sheet's rectangle (a worksheet without a sparse store)."""
+    for r, row in enumerate(ws.iter_rows(values_only=True), start=1):
+        vals = list(row)
+        while vals and vals[-1] is None:
+            vals.pop()
+        if fws is not None and vals:
+            _keep_formulas(vals, fws, r)
+        yield vals
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:

@@ -9,12 +9,13 @@ value that cannot be typed becomes a finding there, not a lost row.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
 from engine.errors import InputError
-from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace, RowValues
+from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace, RowValues, collector_paused
 from engine.read.grid import Grid, is_empty, load_csv, load_xlsx
 from engine.read.structured import parse_document
 
@@ -93,23 +94,36 @@ def _from_grid(grid: Grid, form: LedgerForm, file: str) -> Ledger | None:
                          line=grid.lines[head], field=missing[0],
                          hint="表头应写明这些列；列名可用的写法见 hazcheck forms show hazard-ledger")
     place = RowPlace(grid.sheet if grid.source == "xlsx" else None, {key: c + 1 for c, key in cols.items()})
-    texts: dict[str, str] = {}
     at = {key: i for i, key in enumerate(cols.values())}  # shared by every row's RowValues
-    rows = []
-    for r in range(head + 1, len(grid.cells)):
-        values = grid.cells[r]
-        if all(is_empty(v) for v in values):
-            continue
-        raw: list[object] = []
-        for c in cols:
-            value = values[c] if c < len(values) else None
-            # one object per distinct text: a ledger repeats its sectors, levels, dates and
-            # descriptions on thousands of rows
-            raw.append(None if is_empty(value) else texts.setdefault(value, value) if isinstance(value, str)
-                       else value)
-        rows.append(LedgerRow(grid.lines[r], RowValues(at, tuple(raw)), place))
+    with collector_paused():  # a million rows kept, no cycles among them
+        rows = [LedgerRow(grid.lines[r], RowValues(at, cells), place)
+                for r, cells in _rows_of(grid, head, tuple(cols))]
     return Ledger(form_id=form.id, source=file, sheet=grid.sheet, rows=tuple(rows),
                   columns=tuple(cols.values()))
+
+
+def _rows_of(grid: Grid, head: int, columns: tuple[int, ...]) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """(row, its cells in ``columns``) for each non-blank row below the header; blank cells None.
+
+    One object per distinct text: a ledger repeats its sectors, levels, dates and
+    descriptions on thousands of rows. A csv grid is that already (engine/read/grid.py
+    keeps a non-blank text as one object per distinct text and a blank cell as None), so its
+    cells are taken as they are, a row at a time; a sheet's cells are tidied one by one.
+    """
+    take = itemgetter(*columns) if len(columns) > 1 else (lambda values: (values[columns[0]],))
+    reach = max(columns) + 1
+    tidy = grid.source != "csv"
+    texts: dict[str, str] = {}
+    for r in range(head + 1, len(grid.cells)):
+        values = grid.cells[r]
+        if (all(is_empty(v) for v in values) if tidy else values.count(None) == len(values)):
+            continue
+        cells = take(values) if len(values) >= reach else tuple(values[c] if c < len(values) else None
+                                                                 for c in columns)
+        if tidy:
+            cells = tuple(None if is_empty(v) else texts.setdefault(v, v) if isinstance(v, str) else v
+                          for v in cells)
+        yield r, cells
 
 
 def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
@@ -142,6 +156,11 @@ Loaded = Any | list[Grid]  # a parsed json/yaml document, or the sheets of a csv
 
 def _load(path: Path) -> Loaded:
     """The file parsed once: a json/yaml document, or its sheets as grids."""
+    with collector_paused():  # a city's ledger: a million rows of cells kept, no cycles among them
+        return _parsed(path)
+
+
+def _parsed(path: Path) -> Loaded:
     file = str(path)
     if not path.is_file():
         raise InputError("文件不存在", file=file)

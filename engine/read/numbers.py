@@ -61,6 +61,16 @@ def is_blank_text(text: str) -> bool:
     return unicodedata.normalize("NFKC", text).strip() in BLANK_MARKS
 
 
+# the largest magnitude every backend holds exactly (a float64's integers): beyond it a count
+# would be summed wrong (9223372036854775807) or rejected by durable-rules (32 digits), so it is
+# an unreadable cell, reported as such, before any backend sees it
+MAX_EXACT = 2 ** 53
+
+
+def _exact(value: float) -> bool:
+    return math.isfinite(value) and abs(value) <= MAX_EXACT
+
+
 def _number(text: str) -> float | None:
     for suffix in _SUFFIXES:
         if text.endswith(suffix) and len(text) > len(suffix):
@@ -84,7 +94,7 @@ def _parse_text(raw: str, kind: str) -> tuple[float | None, CellStatus]:
     if text in BLANK_MARKS:
         return None, "blank"
     value = _number(text)
-    if value is None or not math.isfinite(value):
+    if value is None or not _exact(value):
         return None, "unreadable"
     if kind == "flag" and value not in (0.0, 1.0):
         return None, "unreadable"
@@ -100,11 +110,13 @@ def parse_value(raw: object, kind: str) -> tuple[float | None, CellStatus]:
     try:
         if raw is None:
             return None, "blank"
-        if isinstance(raw, bool):
-            return (1.0 if raw else 0.0), "ok"
+        if isinstance(raw, bool):  # JSON true/false: a yes/no answer, never a count or an amount
+            return ((1.0 if raw else 0.0), "ok") if kind == "flag" else (None, "unreadable")
         if isinstance(raw, (int, float)):
+            if isinstance(raw, int) and abs(raw) > MAX_EXACT:
+                return None, "unreadable"
             value = float(raw)
-            if not math.isfinite(value):
+            if not _exact(value):
                 return None, "unreadable"
             if kind == "flag" and value not in (0.0, 1.0):
                 return None, "unreadable"

@@ -36,17 +36,87 @@ _TextLoader.yaml_implicit_resolvers = {
 }
 
 
+# Bounds on what a YAML document may expand to. A 1 KB file of nested aliases (&a [*b, *b, …])
+# expands to billions of nodes; real returns and ledgers have no aliases at all. Raise with
+# HAZCHECK_MAX_YAML_NODES for a very large export.
+MAX_YAML_NODES = 5_000_000
+
+
+def _max_nodes() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get("HAZCHECK_MAX_YAML_NODES", MAX_YAML_NODES)))
+    except ValueError:
+        return MAX_YAML_NODES
+
+
+def _expanded(node: yaml.Node, file: str, limit: int) -> None:
+    """Refuse a document whose aliases expand past ``limit`` nodes, or with a repeated key,
+    before anything is built (the composed graph shares aliased nodes, so counting is cheap)."""
+    sizes: dict[int, int] = {}
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        sizes[id(n)] = 1  # a node reached again while it is counted: a recursive alias
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            seen: dict[object, int] = {}
+            for k, v in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    if k.value in seen:
+                        raise InputError(f"键 “{k.value}” 重复（第 {seen[k.value]} 行已有），不知道用哪一个",
+                                         file=file, line=k.start_mark.line + 1, field=str(k.value))
+                    seen[k.value] = k.start_mark.line + 1
+                total += size(k) + size(v)
+        elif isinstance(n, yaml.SequenceNode):
+            total += sum(size(i) for i in n.value)
+        if total > limit:
+            raise InputError(f"YAML 的别名（&/*）展开后超过 {limit:,} 个节点，未读取（可能是恶意构造的文件）",
+                             file=file, line=n.start_mark.line + 1,
+                             hint="真实的报表不用别名；确需读取请设置 HAZCHECK_MAX_YAML_NODES")
+        sizes[id(n)] = total
+        return total
+
+    size(node)
+
+
+def _yaml(text: str, file: str) -> Any:
+    loader = _TextLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        _expanded(node, file, _max_nodes())
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _no_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise ValueError(f"键 “{k}” 重复，不知道用哪一个")
+        out[k] = v
+    return out
+
+
 def parse_document(path: Path, file: str, fmt: str) -> Any:
     text, _ = read_text_file(path, file)
     try:
         if fmt == "json":
-            return json.loads(text)
-        return yaml.load(text, Loader=_TextLoader)
+            return json.loads(text, object_pairs_hook=_no_repeats)
+        return _yaml(text, file)
     except json.JSONDecodeError as exc:
         raise InputError(f"JSON 格式错误：{exc.msg} (JSONDecodeError)", file=file,
                          line=exc.lineno) from exc
-    except (RecursionError, ValueError) as exc:  # too deep, or an int with 5000 digits
-        raise InputError(f"文件内容无法解析 ({type(exc).__name__})", file=file) from exc
+    except RecursionError as exc:
+        raise InputError("文件嵌套层数过多，无法读取", file=file) from exc
+    except ValueError as exc:  # a repeated JSON key, or an int with 5000 digits
+        said = str(exc) if "重复" in str(exc) else "文件中有无法读取的数值（位数过多）"
+        raise InputError(said, file=file) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

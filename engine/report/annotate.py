@@ -19,6 +19,8 @@ from engine.model.forms import Form
 from engine.model.records import CellRef, Submission
 from engine.model.rules import SEVERITY_LABEL, SEVERITY_ORDER
 from engine.report.atomic import write_atomic
+from engine.report.safe_text import cell as _safe
+from engine.report.safe_text import literal
 
 FILLS = {"error": "FFC7CE", "warning": "FFEB9C", "info": "DDEBF7"}
 RESULT_SHEET = "审核结果"
@@ -31,13 +33,13 @@ def _layout_copy(sub: Submission, form: Form) -> tuple[Workbook, dict[tuple[str,
     ws.append(["单位", *[i.label for i in form.indicators]])
     where: dict[tuple[str, str], CellRef] = {}
     for r, row in enumerate(sub.rows, start=2):
-        ws.cell(r, 1, row.unit)
+        literal(ws.cell(r, 1, _safe(row.unit)))  # text from the file: escaped, never a formula
         where[(row.unit, "")] = CellRef(sheet="数据", row=r, column=1)
         for c, ind in enumerate(form.indicators, start=2):
             cell = row.cells.get(ind.key)
             if cell is None:
                 continue
-            ws.cell(r, c, cell.value if cell.status == "ok" else cell.raw)
+            literal(ws.cell(r, c, _safe(cell.value if cell.status == "ok" else cell.raw)))
             where[(row.unit, ind.key)] = CellRef(sheet="数据", row=r, column=c)
     return wb, where
 
@@ -75,7 +77,7 @@ def annotate(result: AuditResult, sub: Submission, form: Form, out: Path) -> Non
         worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
         cell.fill = PatternFill("solid", fgColor=FILLS[worst])
         text = "\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.message}" for f in findings)
-        cell.comment = Comment(text, "hazcheck", width=360, height=40 + 40 * len(findings))
+        cell.comment = Comment(_safe(text), "hazcheck", width=360, height=40 + 40 * len(findings))
     write_result_sheet(wb, [(f, ";".join(r.a1() for r in _targets(f, sub, where, default_sheet)))
                             for f in on_return] + elsewhere, "单元格")
     write_atomic(out, lambda p: wb.save(p))
@@ -90,6 +92,9 @@ def write_result_sheet(wb: Workbook, findings: list[tuple[Finding, str]], where_
     for c in ws[1]:
         c.font = Font(bold=True)
     for f, where in findings:
-        ws.append([f.unit or "", SEVERITY_LABEL[f.severity], f.rule, f.message, f.basis, where])
+        ws.append([_safe(x) for x in (f.unit or "", SEVERITY_LABEL[f.severity], f.rule, f.message, f.basis,
+                                      where)])
+        for c in ws[ws.max_row]:
+            literal(c)
     for col, width in zip("ABCDEF", (18, 6, 34, 70, 40, 16), strict=True):
         ws.column_dimensions[col].width = width

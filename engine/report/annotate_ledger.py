@@ -21,6 +21,8 @@ from engine.model.ledger import Ledger, LedgerForm
 from engine.model.rules import SEVERITY_LABEL, SEVERITY_ORDER
 from engine.report.annotate import FILLS, write_result_sheet
 from engine.report.atomic import write_atomic
+from engine.report.safe_text import cell as _safe
+from engine.report.safe_text import literal
 
 SHEET = "台账"
 
@@ -36,7 +38,8 @@ def _layout_copy(ledger: Ledger, form: LedgerForm) -> tuple[Workbook, Worksheet,
     for n, row in enumerate(ledger.rows, start=2):
         for c, f in enumerate(present, start=1):
             value = row.raw.get(f.key)
-            ws.cell(n, c, value if value is None or isinstance(value, (int, float)) else str(value))
+            kept = value if value is None or isinstance(value, (int, float)) else _safe(str(value))
+            literal(ws.cell(n, c, kept))
         rows[row.line] = n
     return wb, ws, rows, 1
 
@@ -66,14 +69,16 @@ def annotate_ledger(result: AuditResult, ledger: Ledger, form: LedgerForm, out: 
         if target is None:
             continue
         text = verdict.verdict + (f"：{'；'.join(verdict.matched)}" if verdict.matched else "")
-        ws.cell(target, verdict_col, text + ("（需人工确认）" if verdict.needs_confirmation else ""))
+        text += "（需人工确认）" if verdict.needs_confirmation else ""
+        literal(ws.cell(target, verdict_col, _safe(text)))
         findings = by_line.get(verdict.line, [])
         if findings:
-            cell = ws.cell(target, note_col, "；".join(f.message for f in findings))
+            cell = ws.cell(target, note_col, _safe("；".join(f.message for f in findings)))
+            literal(cell)
             worst = min(findings, key=lambda f: SEVERITY_ORDER[f.severity]).severity
             cell.fill = PatternFill("solid", fgColor=FILLS[worst])
-            cell.comment = Comment("\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.basis}"
-                                             for f in findings), "hazcheck", width=360,
+            cell.comment = Comment(_safe("\n".join(f"[{SEVERITY_LABEL[f.severity]}] {f.rule}：{f.basis}"
+                                                   for f in findings)), "hazcheck", width=360,
                                    height=40 + 40 * len(findings))
     write_result_sheet(wb, [(f, ";".join(c.a1() for c in f.cells)) for f in result.findings], "行")
     write_atomic(out, lambda p: wb.save(p))

@@ -10,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.model.classification import Classification, FactSource, ItemResult
+from engine.report.safe_text import json_safe, visible
+from engine.report.safe_text import text as _t
 
 SCHEMA = "hazcheck.classify/2"
 FROM_TEXT = "据描述：结论依据从隐患描述中读出的事实（见“事实及来源”），需人工确认，不是检查人员的认定"
@@ -19,7 +21,7 @@ _STYLE = {"重大": "bold red", "一般": "green", "待确认": "bold yellow"}
 def render_json(results: Sequence[Classification], labels: Sequence[str]) -> str:
     doc = {"schema": SCHEMA, "results": [
         {"finding": label, **r.model_dump()} for label, r in zip(labels, results, strict=True)]}
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 def _conditions(item: ItemResult, states: tuple[str, ...]) -> str:
@@ -47,7 +49,7 @@ def _items(console: Console, title: str, items: Sequence[ItemResult], kind: str)
         else:
             need = f"\n需记录：{'、'.join(it.missing)}" if it.missing else ""
             detail = f"词：{'、'.join(it.words)}{need}"
-        t.add_row(Text(basis), Text(it.summary), Text(detail))  # recorded values are the user's text
+        t.add_row(_t(basis), _t(it.summary), _t(detail))  # recorded values are the user's text
     console.print(t)
 
 
@@ -66,31 +68,30 @@ def render_table(result: Classification, console: Console, label: str | None = N
         head += " [yellow]（据描述，需人工确认）[/]"
     elif result.needs_confirmation:
         head += " [yellow]（需人工确认）[/]"
-    line = Text.from_markup(head)
+    line = Text.from_markup(head)  # the verdict and fixed words only: markup of our own
     if label:
-        line = Text(f"{label}  ").append_text(line)
-    line.append(f"  日期 {result.date}  行业 {result.sector or '未指定'}")
+        line = _t(f"{label}  ").append_text(line)
+    line.append(visible(f"  日期 {result.date}  行业 {result.sector or '未指定'}"))
     console.print(line, highlight=False)
     for s in result.standards:
         span = f"{s.effective_from} 起" + (f"至 {s.effective_to}" if s.effective_to else "")
         cover = "" if s.coverage == "complete" else "，仅部分录入"
         reason = f"：{s.reason}" if s.reason else ""
-        console.print(f"  依据标准 {s.title}（{s.number}，{span}{cover}）[dim]{s.role}{reason}[/]",
-                      highlight=False, soft_wrap=True)
+        line = _t(f"  依据标准 {s.title}（{s.number}，{span}{cover}）")
+        console.print(line.append(visible(f"{s.role}{reason}"), style="dim"), highlight=False, soft_wrap=True)
     if result.sources:
         console.print("  事实及来源：", highlight=False)
         for src in result.sources:
-            console.print(f"    {src.name}={src.value}  {_origin(src)}", highlight=False, markup=False,
-                          soft_wrap=True)
+            console.print(_t(f"    {src.name}={src.value}  {_origin(src)}"), highlight=False, soft_wrap=True)
     elif result.facts:
-        console.print("  事实：" + "；".join(f"{k}={v}" for k, v in result.facts.items()), highlight=False,
-                      markup=False, soft_wrap=True)
+        facts = "；".join(f"{k}={v}" for k, v in result.facts.items())
+        console.print(_t(f"  事实：{facts}"), highlight=False, soft_wrap=True)
     if result.text:
-        console.print(f"  描述：{result.text}", highlight=False, markup=False, soft_wrap=True)
+        console.print(_t(f"  描述：{result.text}"), highlight=False, soft_wrap=True)
     if result.from_text:
         console.print(f"  · {FROM_TEXT}", highlight=False, markup=False, soft_wrap=True)
     for reason in result.reasons:
-        console.print(f"  · {reason}", highlight=False, markup=False, soft_wrap=True)
+        console.print(_t(f"  · {reason}"), highlight=False, soft_wrap=True)
     _items(console, "符合的条款", result.matches, "match")
     _items(console, "尚不能判断的条款（记录缺少的事实后再判定）", result.undecided, "open")
     _items(console, "最接近的条款", result.nearest, "near")

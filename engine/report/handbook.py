@@ -18,6 +18,7 @@ from engine.catalog import Catalog
 from engine.classify.sectors import SectorWords
 from engine.load.criteria import CriteriaSet
 from engine.model.rules import SEVERITY_LABEL
+from engine.report.safe_text import visible
 
 _STYLE = """
 body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:0;display:flex}
@@ -42,7 +43,8 @@ if (asked) { box.value = asked; filter(); }
 
 
 def _e(value: object) -> str:
-    return html.escape("" if value is None else str(value))
+    """Text from a YAML file as HTML text: escaped, control and direction characters made visible."""
+    return html.escape(visible(value))
 
 
 def _anchor(kind: str, name: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import orjson
 
 from engine.model.findings import AuditResult, Finding, RowVerdict
+from engine.report.safe_text import json_safe
 
 SCHEMA = "hazcheck.audit/1"
 _INDENT = 2
@@ -100,8 +101,8 @@ def chunks(result: AuditResult) -> Iterator[str]:
 
 
 def write(result: AuditResult, out: TextIO) -> None:
-    for piece in chunks(result):
-        out.write(piece)
+    for piece in chunks(result):  # direction marks and C1 controls as \\uXXXX: same data, inert text
+        out.write(json_safe(piece))
 
 
 def render(result: AuditResult) -> str:

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from engine.model.findings import AuditResult
 from engine.model.rules import SEVERITY_LABEL
+from engine.report.safe_text import text as _t
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
@@ -22,7 +23,7 @@ def render(result: AuditResult, console: Console) -> None:
     s = result.summary
     title = f"{s.form_title}（{s.form}）  {s.source}" + (f"  数据区间 {s.period}" if s.period else "")
     if result.findings:
-        table = Table(title=Text(title), show_lines=False, expand=False)
+        table = Table(title=_t(title), show_lines=False, expand=False)
         table.add_column("单位", no_wrap=True)
         table.add_column("级别", no_wrap=True)
         table.add_column("规则", no_wrap=True)
@@ -32,20 +33,20 @@ def render(result: AuditResult, console: Console) -> None:
             for n, f in enumerate(items):
                 # unit names, messages and bases carry text from the file: never markup
                 table.add_row(
-                    Text((unit or "（全表）") if n == 0 else ""),
-                    Text(SEVERITY_LABEL[f.severity], style=_STYLE[f.severity]), Text(f.rule),
-                    Text(f.message), Text(f.basis))
+                    _t((unit or "（全表）") if n == 0 else ""),
+                    Text(SEVERITY_LABEL[f.severity], style=_STYLE[f.severity]), _t(f.rule),
+                    _t(f.message), _t(f.basis))
             table.add_section()
         console.print(table)
     else:
-        console.print(f"{title}\n未发现问题。", markup=False, highlight=False)
+        console.print(_t(f"{title}\n未发现问题。"), highlight=False)
     counts = "，".join(f"{SEVERITY_LABEL[k]} {v} 项" for k, v in s.counts.items())
-    console.print(f"共 {s.units} 个填报单位；{counts}。")
+    console.print(f"共 {s.units} 个填报单位；{counts}。", markup=False)
     if s.previous:
-        console.print(f"已与上期报表比较：{s.previous}", markup=False, highlight=False)
+        console.print(_t(f"已与上期报表比较：{s.previous}"), highlight=False)
     if s.ignored_columns:  # every column of the file is used or said to be unused
-        console.print(f"未使用的列（不是表单 {s.form} 的指标，未审核）：{'、'.join(s.ignored_columns)}",
-                      markup=False, highlight=False)
+        console.print(_t(f"未使用的列（不是表单 {s.form} 的指标，未审核）：{'、'.join(s.ignored_columns)}"),
+                      highlight=False)
     if result.rows:
         rows = [r for r in result.rows if not r.duplicate]  # a repeated row is counted once
         verdicts = {v: sum(1 for r in rows if r.verdict == v) for v in ("重大", "一般", "待确认")}
@@ -57,9 +58,9 @@ def render(result: AuditResult, console: Console) -> None:
                       f"待确认 {verdicts['待确认']} 条；上报重大 {reported} 条，其中可计入 {counted} 条。"
                       + (f"其中 {read} 条据隐患描述判定，需人工确认。" if read else "")
                       + (f"另有重复登记 {repeats} 条，只计一次。" if repeats else ""),
-                      highlight=False)
+                      highlight=False, markup=False)
     if s.reconciled_with:
-        console.print(f"已与报表核对：{s.reconciled_with}", markup=False, highlight=False)
+        console.print(_t(f"已与报表核对：{s.reconciled_with}"), highlight=False)
     if s.details:
         errors = sum(d.summary.counts.get("error", 0) for d in result.details)
         console.print(f"已按 {len(s.details)} 份明细台账重新统计报表各数（明细中错误 {errors} 项，见下）。",
@@ -71,9 +72,9 @@ def render(result: AuditResult, console: Console) -> None:
         rates.add_column("分母", justify="right")
         rates.add_column("数值", justify="right")
         for r in s.rates:
-            rates.add_row(Text(r.label), f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
+            rates.add_row(_t(r.label), f"{r.numerator:g}", f"{r.denominator:g}", _pct(r.value))
         console.print(rates)
     for detail in result.details:  # --details: each detail file, its records and the figures recounted
         console.print()
-        console.print(Text(f"明细台账：{detail.summary.source}", style="bold"))
+        console.print(_t(f"明细台账：{detail.summary.source}", style="bold"))
         render(detail, console)

@@ -19,6 +19,8 @@ from rich.table import Table
 from rich.text import Text
 
 from engine.model.rules import SEVERITY_LABEL
+from engine.report.safe_text import csv_cell, json_safe
+from engine.report.safe_text import text as _t
 from engine.status.tracking import (
     CHASED,
     LATE,
@@ -65,56 +67,56 @@ def column_totals(result: StatusResult) -> list[str]:
 
 
 def _styled(mark: str) -> Text:
-    text = Text(mark[0], style=_MARK_STYLE.get(mark[0], ""))
+    text = _t(mark[0], style=_MARK_STYLE.get(mark[0], ""))
     for extra in mark[1:]:
         text.append(extra, style=_EXTRA_STYLE.get(extra, ""))
     return text
 
 
 def render_table(result: StatusResult, console: Console) -> None:
-    console.print(Text(f"报送情况：{result.schedule_title}（{result.schedule_id}）  {result.source}",
+    console.print(_t(f"报送情况：{result.schedule_title}（{result.schedule_id}）  {result.source}",
                        style="bold"))
     w = result.window
-    console.print(Text(f"期间 {w.label}（截止日期在 {w.start} 至 {w.end} 之间的各期）  "
+    console.print(_t(f"期间 {w.label}（截止日期在 {w.start} 至 {w.end} 之间的各期）  "
                        f"统计日期 {result.as_of}  应报送单位：{result.roster}"))
     if not result.columns:
-        console.print(Text("所列期间内没有到截止日期的报表。"))
+        console.print(_t("所列期间内没有到截止日期的报表。"))
     else:
         grid = Table(show_lines=False, expand=False)
         grid.add_column("单位", no_wrap=True)
         for slot in result.columns:
-            grid.add_column(Text(column_title(slot, result)), justify="center", no_wrap=True)
+            grid.add_column(_t(column_title(slot, result)), justify="center", no_wrap=True)
         for _, name in COUNT_COLUMNS:
             grid.add_column(name, justify="right")
         for line in result.lines:
-            name = Text(line.unit) if line.on_roster else Text(f"{line.unit}（不在名单中）", style="italic")
+            name = _t(line.unit) if line.on_roster else _t(f"{line.unit}（不在名单中）", style="italic")
             grid.add_row(name, *(_styled(m) for m in line.marks),
                          *(str(line.counts[k]) for k, _ in COUNT_COLUMNS))
         grid.add_section()
-        grid.add_row(Text("按时/应报"), *column_totals(result), *([""] * len(COUNT_COLUMNS)))
+        grid.add_row(_t("按时/应报"), *column_totals(result), *([""] * len(COUNT_COLUMNS)))
         console.print(grid)
         marks = [f"{m} {meaning}" for m, meaning in LEGEND if m not in _EXTRA_STYLE]
         extras = [f"{m} {meaning}" for m, meaning in LEGEND if m in _EXTRA_STYLE]
-        console.print(Text("图例：" + "  ".join(marks), style="dim"))
-        console.print(Text("      " + "  ".join(extras) + "（跟在前一个标记之后）", style="dim"))
+        console.print(_t("图例：" + "  ".join(marks), style="dim"))
+        console.print(_t("      " + "  ".join(extras) + "（跟在前一个标记之后）", style="dim"))
     for note in notes(result):
-        console.print(Text(note))
+        console.print(_t(note))
     if result.findings:
-        table = Table(title=Text("发现的问题"), expand=False)
+        table = Table(title=_t("发现的问题"), expand=False)
         for name in ("单位", "级别", "检查", "问题", "依据"):
             table.add_column(name, overflow="fold", no_wrap=name in ("单位", "级别", "检查"))
         previous: str | None = "\0"
         for f in result.findings:
             unit = f.unit or "（登记表）"
-            table.add_row(Text(unit if unit != previous else ""),
-                          Text(SEVERITY_LABEL[f.severity], style=_SEVERITY_STYLE[f.severity]), Text(f.rule),
-                          Text(f.message), Text(f.basis))
+            table.add_row(_t(unit if unit != previous else ""),
+                          _t(SEVERITY_LABEL[f.severity], style=_SEVERITY_STYLE[f.severity]), _t(f.rule),
+                          _t(f.message), _t(f.basis))
             previous = unit
         console.print(table)
     else:
-        console.print(Text("未发现问题。"))
+        console.print(_t("未发现问题。"))
     counts = "，".join(f"{SEVERITY_LABEL[k]} {v} 项" for k, v in result.counts.items())
-    console.print(Text(f"共 {len(result.lines)} 个单位、{len(result.columns)} 期报表；{counts}。"))
+    console.print(_t(f"共 {len(result.lines)} 个单位、{len(result.columns)} 期报表；{counts}。"))
 
 
 def notes(result: StatusResult) -> list[str]:
@@ -165,12 +167,13 @@ def as_dict(result: StatusResult) -> dict[str, Any]:
 
 
 def render_json(result: StatusResult) -> str:
-    return json.dumps(as_dict(result), ensure_ascii=False, indent=2) + "\n"
+    return json_safe(json.dumps(as_dict(result), ensure_ascii=False, indent=2)) + "\n"
 
 
 def _cell(text: str) -> str:
-    """A unit name as a spreadsheet cell: text from a file never becomes a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    """A unit name as a spreadsheet cell: text from a file never becomes a formula, and its
+    control characters are shown as escapes."""
+    return csv_cell(text)
 
 
 def render_csv(result: StatusResult) -> str:
