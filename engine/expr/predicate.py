@@ -27,9 +27,7 @@ def compile_predicate(expr: Expr) -> Predicate:
     """``lambda fact: holds(expr, fact)``, without walking the tree on each call."""
     if isinstance(expr, (And, Or)):
         parts = tuple(compile_predicate(i) for i in expr.items)
-        if isinstance(expr, And):
-            return lambda fact: all(p(fact) for p in parts)
-        return lambda fact: any(p(fact) for p in parts)
+        return _all_of(parts) if isinstance(expr, And) else _any_of(parts)
     assert isinstance(expr, Test)
     compare, key = _CMP[expr.op], expr.field.key
     others = tuple(f.key for f in expr.fields() if f.key != key)
@@ -50,6 +48,43 @@ def compile_predicate(expr: Expr) -> Predicate:
         return bool(compare(value, rhs(fact)))
 
     return test
+
+
+def _all_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """``and`` of the parts, left to right, stopping at the first that fails (as ``all`` would).
+
+    A loop rather than ``all(generator)``: a generator per call costs more than the tests
+    themselves, and the criteria's items are mostly ands of two or three comparisons."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda fact: first(fact) and second(fact)
+
+    def all_of(fact: Mapping[str, Any]) -> bool:
+        for p in parts:  # noqa: SIM110 - all(generator) is the cost this avoids
+            if not p(fact):
+                return False
+        return True
+
+    return all_of
+
+
+def _any_of(parts: tuple[Predicate, ...]) -> Predicate:
+    """``or`` of the parts, left to right, stopping at the first that holds (as ``any`` would)."""
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        first, second = parts
+        return lambda fact: first(fact) or second(fact)
+
+    def any_of(fact: Mapping[str, Any]) -> bool:
+        for p in parts:  # noqa: SIM110 - any(generator) is the cost this avoids
+            if p(fact):
+                return True
+        return False
+
+    return any_of
 
 
 def _value(expr: Expr) -> Callable[[Mapping[str, Any]], Any]:
