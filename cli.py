@@ -235,6 +235,9 @@ class BackendName(str, Enum):
     python = "python"
 
 
+BackendOption = Annotated[BackendName, typer.Option(
+    "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
+                      "并由 durable 随机抽查；python 为对照实现")]
 RulesOption = Annotated[list[Path], typer.Option(
     "--rules", help="规则包文件夹（其中有 forms/、checks/），可重复；也可用环境变量 HAZCHECK_RULES")]
 
@@ -370,9 +373,7 @@ def audit(
         "--unit-kind", help="指定单位类型：名称=镇街|区直部门，可重复")] = [],  # noqa: B006
     unit: Annotated[Optional[str], typer.Option(
         "--unit", help="单张报表（样式B）的填报单位名称")] = None,
-    backend: Annotated[BackendName, typer.Option(
-        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
-                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
+    backend: BackendOption = BackendName.auto,
     return_file: Annotated[Optional[Path], typer.Option(
         "--return", "-r", help="审核台账时：与之核对的调度表（各单位重大隐患数）")] = None,
     as_of: Annotated[Optional[str], typer.Option(
@@ -432,9 +433,7 @@ def classify(
     fmt: Annotated[ClassifyFormat, typer.Option("--format", help="输出格式")] = ClassifyFormat.table,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="把结果写入文件（原子写入）")] = None,
-    backend: Annotated[BackendName, typer.Option(
-        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
-                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
+    backend: BackendOption = BackendName.auto,
     rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """判定一条隐患是否为重大事故隐患，列出依据条款；退出码 0 一般，1 重大或待确认，2 输入有误。"""
@@ -486,9 +485,7 @@ def status(
         "--format", help="输出格式：table 报送情况表和问题，json，csv 只含报送情况表")] = OutputFormat.table,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="把结果写入文件（原子写入）")] = None,
-    backend: Annotated[BackendName, typer.Option(
-        "--backend", help="规则求值方式：auto 小输入全部用规则引擎 durable，大输入用列式求值 polars "
-                          "并由 durable 随机抽查；python 为对照实现")] = BackendName.auto,
+    backend: BackendOption = BackendName.auto,
     rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """报送情况：按截止日期列出各单位各期报表是否按时报送（√/× 表），

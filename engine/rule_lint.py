@@ -12,18 +12,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from engine.catalog import PACK_PARTS, check_pack
 from engine.compile.plan import compile_counts, compile_rule, fits_kind
 from engine.errors import HazcheckError, RuleFileError
-from engine.load.factkinds import kind_key
 from engine.load.forms import form_from_file
-from engine.load.positioned import Located, load_yaml, validation_error
-from engine.load.rules import LoadedRule
+from engine.load.positioned import Located, load_yaml
+from engine.load.rules import LoadedRule, rules_from_document
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
-from engine.model.rules import Rule
 from engine.paths import bundled
 
 
@@ -66,24 +62,6 @@ def _kind(doc: Located) -> str | None:
     return None
 
 
-def _rules(doc: Located, report: LintReport) -> list[LoadedRule]:
-    """Every rule of a checks file that validates; the others' errors reported."""
-    data = doc.data
-    if not isinstance(data.get("rules"), list):
-        report.add(doc.error(("rules",), "rules: 应为规则的列表"))
-        return []
-    out = []
-    for i, item in enumerate(data["rules"]):
-        try:
-            written = {**item, "on": kind_key(item.get("on"))} if isinstance(item, dict) else item
-            out.append(LoadedRule(Rule.model_validate(written), doc, i))
-        except ValidationError as exc:
-            report.add(validation_error(doc, exc, ("rules", i)))
-        except HazcheckError as exc:
-            report.add(exc)
-    return out
-
-
 def lint(paths: Sequence[Path] = ()) -> LintReport:
     """Every error of the rule files under ``paths`` (default: the bundled rules/)."""
     report = LintReport()
@@ -108,7 +86,7 @@ def lint(paths: Sequence[Path] = ()) -> LintReport:
                 forms[form.id] = form
                 broken.discard(form.id)
             elif kind == "checks":
-                for loaded in _rules(doc, report):
+                for loaded in rules_from_document(doc, on_error=report.add):
                     first = seen_ids.get(loaded.rule.id)
                     if first is not None and not loaded.rule.overrides:
                         report.add(loaded.error("id", f"规则 id “{loaded.rule.id}” 与 {first.doc.file}:"

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.errors import RuleFileError
+from engine.errors import HazcheckError, RuleFileError
 from engine.load.factkinds import kind_key
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.rules import Rule
@@ -30,7 +31,10 @@ class LoadedRule:
                              field=f"{self.rule.id}.{key}", hint=hint)
 
 
-def rules_from_document(doc: Located) -> list[LoadedRule]:
+def rules_from_document(doc: Located,
+                        on_error: Callable[[HazcheckError], None] | None = None) -> list[LoadedRule]:
+    """The rules of one checks file. The first invalid rule stops loading — unless ``on_error``
+    is given (``hazcheck rules lint``): then each invalid rule is handed to it and skipped."""
     data = doc.data
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise doc.error((), "规则文件应包含 rules: 列表")
@@ -40,10 +44,15 @@ def rules_from_document(doc: Located) -> list[LoadedRule]:
     out = []
     for i, item in enumerate(data["rules"]):
         try:
-            written = {**item, "on": kind_key(item.get("on"))} if isinstance(item, dict) else item
-            out.append(LoadedRule(Rule.model_validate(written), doc, i))
-        except ValidationError as exc:
-            raise validation_error(doc, exc, ("rules", i)) from exc
+            try:
+                written = {**item, "on": kind_key(item.get("on"))} if isinstance(item, dict) else item
+                out.append(LoadedRule(Rule.model_validate(written), doc, i))
+            except ValidationError as exc:
+                raise validation_error(doc, exc, ("rules", i)) from exc
+        except HazcheckError as exc:
+            if on_error is None:
+                raise
+            on_error(exc)
     return out
 
 
