@@ -84,15 +84,15 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
     kept as its formula text so that it reads as unreadable, not as a silent blank, and only
     openpyxl gives the formula text.
     """
-    _check_bounds(path, file)
-    if not _has_formulas(path) and _dense_area(path) <= _MAX_DENSE_CELLS:
+    formulas = _inspect(path, file)
+    if not formulas and _dense_area(path) <= _MAX_DENSE_CELLS:
         try:
             return _calamine_grids(path, file)
         except InputError:
             raise
         except Exception:  # anything calamine cannot read, openpyxl reads or reports properly
             pass
-    return _openpyxl_grids(path, file)
+    return _openpyxl_grids(path, file, formulas)
 
 
 def _calamine_grids(path: Path, file: str) -> list[Grid]:
@@ -176,8 +176,9 @@ def bound(name: str) -> int:
         return BOUNDS[name]
 
 
-def _check_bounds(path: Path, file: str) -> None:
-    """Refuse a workbook that would expand beyond what any real one needs, before a reader
+def _inspect(path: Path, file: str) -> bool:
+    """Whether any sheet holds a formula, reading each sheet's XML once; and, on the way,
+    refuse a workbook that would expand beyond what any real one needs before a reader
     expands it: a zip whose parts unzip to gigabytes, or a merged range such as A20:XFD1048576
     (17 billion cells — openpyxl makes an object for each)."""
     try:
@@ -187,11 +188,12 @@ def _check_bounds(path: Path, file: str) -> None:
             if unzipped > bound("HAZCHECK_MAX_XLSX_BYTES"):
                 raise InputError(f"工作簿解压后达 {unzipped / 1024 ** 3:.1f} GB，超过上限，未读取",
                                  file=file, hint="确需读取请设置 HAZCHECK_MAX_XLSX_BYTES（字节）")
-            merged, worst, widest = 0, "", 0
+            merged, worst, widest, formulas = 0, "", 0, False
             for info in infos:
                 if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                     continue
                 data = zf.read(info.filename)
+                formulas = formulas or _FORMULA_TAG.search(data) is not None
                 if b"mergeCell" not in data:
                     continue
                 for m in _MERGE.finditer(data):
@@ -204,8 +206,9 @@ def _check_bounds(path: Path, file: str) -> None:
                 raise InputError(f"合并单元格过大（如 {worst}，共覆盖约 {merged:,} 格），未读取", file=file,
                                  hint="请在 Excel/WPS 中取消这一合并后另存；"
                                       "确需读取请设置 HAZCHECK_MAX_MERGED_CELLS")
+            return formulas
     except (zipfile.BadZipFile, OSError, KeyError):
-        return  # not a zip: the readers report it
+        return True  # not a zip: left to openpyxl, which reports the real problem
 
 
 def _dense_area(path: Path) -> int:
@@ -241,15 +244,14 @@ def _active_sheet(path: Path) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _openpyxl_grids(path: Path, file: str) -> list[Grid]:
+def _openpyxl_grids(path: Path, file: str, with_formulas: bool) -> list[Grid]:
     import openpyxl
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             values = openpyxl.load_workbook(path, data_only=True)
-            formulas = (openpyxl.load_workbook(path, data_only=False) if _has_formulas(path)
-                        else None)
+            formulas = openpyxl.load_workbook(path, data_only=False) if with_formulas else None
     except Exception as exc:
         raise InputError(
             f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式 ({type(exc).__name__})",
@@ -268,16 +270,6 @@ def _openpyxl_grids(path: Path, file: str) -> list[Grid]:
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
-
-
-def _has_formulas(path: Path) -> bool:
-    """Whether any sheet holds a formula; saves a second full load when none does."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            return any(_FORMULA_TAG.search(zf.read(name)) for name in zf.namelist()
-                       if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-    except Exception:  # let openpyxl report the real problem
-        return True
 
 
 def _keep_formulas(vals: list[object], fws: Worksheet, r: int) -> None:
