@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from engine.cases import Case
 from engine.criteria_cases import CriteriaCases
-from engine.model.criteria import Fact, Item, Standard
+from engine.model.criteria import Combined, Fact, Item, Standard
 from engine.model.factkinds import FactKindsFile
 from engine.model.forms import Form
 from engine.model.ledger import LedgerForm
@@ -101,11 +101,14 @@ def _checks() -> dict[str, Any]:
 
 
 def _criteria() -> dict[str, Any]:
-    std, item = _schema(Standard), _schema(Item)
-    defs = {**std.pop("$defs", {}), **item.pop("$defs", {}), "Standard": std, "Item": item}
+    std, item, combined = _schema(Standard), _schema(Item), _schema(Combined)
+    defs = {**std.pop("$defs", {}), **item.pop("$defs", {}), **combined.pop("$defs", {}),
+            "Standard": std, "Item": item, "Combined": combined}
     return _document("判定标准文件（criteria/*.yaml）",
                      {"standard": {"$ref": "#/$defs/Standard"},
-                      "items": {"type": "array", "items": {"$ref": "#/$defs/Item"}}}, ["standard"], defs)
+                      "items": {"type": "array", "items": {"$ref": "#/$defs/Item"}},
+                      "combined": {"type": "array", "items": {"$ref": "#/$defs/Combined"}}},
+                     ["standard"], defs)
 
 
 def _model(model: type[BaseModel], title: str) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
+from engine.classify.combined import CombinedOutcome, judge_combined
 from engine.classify.explain import (
     Describer,
     closeness,
@@ -41,7 +42,14 @@ from engine.evaluate.sampled import one_input
 from engine.evaluate.source import Backend
 from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
-from engine.model.classification import Classification, FactOrigin, FactSource, ItemResult, StandardUsed
+from engine.model.classification import (
+    Classification,
+    ConditionState,
+    FactOrigin,
+    FactSource,
+    ItemResult,
+    StandardUsed,
+)
 from engine.textread.bounds import Thresholds, stand_in, thresholds
 from engine.textread.reader import TextReading, shared_reader
 
@@ -471,11 +479,18 @@ class Classifier:
         def words_of(it: LoadedItem) -> tuple[str, ...]:
             return by_item.get(id(it), ((), 0.0))[0]
 
-        matched = sorted(matched, key=by_text, reverse=True)
-        matches = tuple(self._result(it, data, words=words_of(it)) for it in matched)
+        # an element of a comprehensive determination is never a match on its own: it is counted
+        elements = {(it.standard_id, it.ref) for it in matched if it.item.element}
+        matched = sorted((it for it in matched if not it.item.element), key=by_text, reverse=True)
+        combos = judge_combined(self.cs, plan.standard_ids, data, elements) if elements else []
+        holding = [c for c in combos if c.state == "holds"]
+        matches = (*(self._result(it, data, words=words_of(it)) for it in matched),
+                   *(self._combined_result(c, data) for c in holding))
+        reasons.extend(self._combined_reason(c) for c in combos)
         undecided: tuple[ItemResult, ...] = ()
         nearest: tuple[ItemResult, ...] = ()
-        decisive: list[LoadedItem] = list(matched)  # the items the verdict rests on
+        # the items the verdict rests on
+        decisive: list[LoadedItem] = [*matched, *(it for c in holding for it in c.held)]
         partial: list[StandardUsed] = []
         about_nothing = on_topic = False
         if not matches:
@@ -516,18 +531,20 @@ class Classifier:
                 return (by_text(it), *cache[id(it)])
 
             open_items.sort(key=near, reverse=True)
-            undecided = tuple(self._result(it, data, missing=self.describe.missing(it.condition, data),
-                                           score=cache[id(it)][0], words=words_of(it))
-                              for it in open_items[:UNDECIDED])
+            undecided = (*(self._combined_result(c, data) for c in combos if c.state == "open"),
+                         *(self._result(it, data, missing=self.describe.missing(it.condition, data),
+                                        score=cache[id(it)][0], words=words_of(it))
+                           for it in open_items[:UNDECIDED]))[:UNDECIDED]
             # items that partly hold come first; an item that failed on its only recorded
             # conditions (a threshold just missed) is shown when nothing partly holds
             failed_items = [it for it in touched if truths[id(it)] is False]
             failed = [it for it in failed_items if self._relevant(it, data) or id(it) in worded] or [
                 it for it in failed_items if self._covered(it, data)]
             failed.sort(key=near, reverse=True)
-            nearest = tuple(self._result(it, data, score=cache[id(it)][0], words=words_of(it))
-                            for it in failed[:NEAREST])
-            decisive = failed[:NEAREST]
+            nearest = (*(self._combined_result(c, data) for c in combos if c.state == "fails"),
+                       *(self._result(it, data, score=cache[id(it)][0], words=words_of(it))
+                         for it in failed[:NEAREST]))[:NEAREST]
+            decisive = [*(it for c in combos for it in c.held), *failed[:NEAREST]]
             on_topic = bool(failed) and self._failed_on_topic(failed[0], ranked, data)
             partial = [s for s in selection.standards if s.coverage == "partial"
                        and (s.role != "优先适用" or self._touches(s.id, plan, data))]
@@ -586,6 +603,45 @@ class Classifier:
             sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
             rule=rule.code)
 
+    def _combined_result(self, c: CombinedOutcome, data: Mapping[str, Any]) -> ItemResult:
+        """A counting rule cited like an item: its place condition, then each element's state."""
+        rule = c.rule.rule
+        held = {id(it) for it in c.held}
+        unknown = {id(it) for it in c.unknown}
+        by_ref = {it.ref: it for it in self.cs.items(c.rule.standard_id)}
+        states = list(self.describe.states(c.rule.gate, data)) if c.rule.gate is not None else []
+        for ref in rule.elements:
+            it = by_ref[ref]
+            state = "成立" if id(it) in held else ("未记录" if id(it) in unknown else "不成立")
+            states.append(ConditionState(condition=f"要素 {ref}：{it.item.summary}", state=state))
+        missing: list[str] = []
+        if c.gate is None and c.rule.gate is not None:
+            missing.extend(self.describe.missing(c.rule.gate, data))
+        if c.short_by:
+            missing.append(f"该场所的其他综合判定要素（还差 {c.short_by} 条）")
+        missing.extend(f"条款 {ref}" for ref in c.required_missing)
+        return ItemResult(standard=c.rule.standard_id, number=self.cs.standard(c.rule.standard_id).number,
+                          ref=rule.ref, family="综合判定", summary=rule.summary, verified=rule.verified,
+                          note=rule.note, conditions=tuple(states), missing=tuple(missing),
+                          score=len(c.held) / rule.at_least)
+
+    def _combined_reason(self, c: CombinedOutcome) -> str:
+        """One sentence on a counting rule: how many elements hold of how many it takes."""
+        rule = c.rule.rule
+        number = self.cs.standard(c.rule.standard_id).number
+        head = (f"综合判定 {number} {rule.ref}：综合判定要素成立 {len(c.held)} 条"
+                f"（{'、'.join(it.ref for it in c.held)}），须 {rule.at_least} 条以上")
+        if c.state == "holds":
+            return head + "，已达到，判为重大隐患"
+        if c.gate is False:
+            return head + "；场所类别不符，本规则不适用"
+        if c.state == "fails":
+            return head + "；按已记录的事实达不到"
+        tail = "；单项要素不构成重大隐患，须与同一场所的其他隐患合并计数"
+        if c.gate is None and c.rule.gate is not None:
+            tail += "，并写明场所类别"
+        return head + tail
+
     def _folded(self, text: str | None) -> str:
         """The text with its declared typos written as the items' words are (流糟 → 流槽)."""
         if not text or self.reader is None:
@@ -625,7 +681,8 @@ class Classifier:
         index, position = self._by_key[plan.digest]
         picked = {n for k in data if k not in self._context for n in index.get(k, ())}
         picked.update(position[id(it)] for it, _, _ in ranked)
-        return [plan.items[n] for n in sorted(picked)]
+        # an element alone decides nothing: its counting rule is judged in judge_combined
+        return [plan.items[n] for n in sorted(picked) if not plan.items[n].item.element]
 
     @staticmethod
     def _topic(ranked: list[tuple[LoadedItem, tuple[str, ...], float]],

@@ -188,6 +188,8 @@ class SectorWords:
     def _from_entry(scope: _Scope, word: str, e: SectorWord) -> SectorMeaning | None:
         """The entry's meaning, or None when its target is not among these criteria."""
         if not e.production:
+            if e.sector is not None and e.sector in scope.sectors:  # 学校: judged under 教育, not counted
+                return SectorMeaning(word, e.sector, e.sub_sector, production=False, reason=e.reason)
             return SectorMeaning(word, production=False, reason=e.reason)
         if e.family is not None:
             return SectorMeaning(word, family=e.family) if e.family in scope.families else None

@@ -137,7 +137,7 @@ def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterpris
                          bool(used))
     table = words if words is not None else words_for(cs)
     meaning = table.resolve(cs, sector)
-    if not meaning.production:
+    if not meaning.production and meaning.sector is None:
         raise UnknownSector(f"行业 “{sector}” 不是生产经营单位的行业（{meaning.reason}），"
                             "没有适用的重大事故隐患判定标准",
                             "非生产经营单位的隐患不按判定标准认定，也不计入重大隐患（填表说明第3条）")
@@ -148,6 +148,9 @@ def select_standards(cs: CriteriaSet, sector: str | None, on: date, *, enterpris
                             f"已录入标准的行业：{'、'.join(sectors)}")
     primary = [ls for ls in known if ls.standard.in_force_on(on)]
     notes: list[str] = []
+    if not meaning.production:
+        notes.append(f"行业写作 “{sector}”：{meaning.reason}，按 {meaning.sector} 的判定标准判定；"
+                     "其隐患不计入调度表的重大隐患（填表说明第3条）")
     if not primary:
         spans = "、".join(f"{ls.standard.id}（{ls.standard.effective_from} 起"
                          + (f"，至 {ls.standard.effective_to}" if ls.standard.effective_to else "") + "）"

@@ -282,6 +282,9 @@ class _SectorReader:
             r.unreadable = (*r.unreadable, f"行业：{answer}" + (f"（{answer.hint}）" if answer.hint else ""))
             return
         r.sector, r.facts = answer[0], answer[1]  # shared by the rows with the same answer; never written
+        if not isinstance(meaning, UnknownSector) and not meaning.production and r.production is None:
+            # judged under its sector's standard, not counted among the return's major hazards
+            r.production, r.production_reason = False, f"：行业“{word}”，{meaning.reason}"
 
 
 def _recognise_non_production(words: SectorWords, r: _Row, seen: dict[Any, str | None]) -> None:

@@ -28,6 +28,7 @@ from engine.expr.parse import ExprSyntaxError, parse
 from engine.load.cache import cached
 from engine.load.positioned import Located, load_yaml, validation_error
 from engine.model.criteria import (
+    Combined,
     CriteriaFile,
     Fact,
     Item,
@@ -167,11 +168,27 @@ class LoadedItem:
 
 
 @dataclass(frozen=True)
+class LoadedCombined:
+    """A comprehensive determination with its compiled gate (see ``Combined``)."""
+
+    rule: Combined
+    standard_id: str
+    file: str
+    line: int | None
+    gate: Expr | None
+
+    @property
+    def ref(self) -> str:
+        return self.rule.ref
+
+
+@dataclass(frozen=True)
 class LoadedStandard:
     standard: Standard
     file: str
     items: tuple[LoadedItem, ...]
     doc: Located = field(repr=False, compare=False)
+    combined: tuple[LoadedCombined, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -295,7 +312,7 @@ def vocabulary_from_document(doc: Located) -> Vocabulary:
 
 
 def criteria_from_document(doc: Located, resolver: FactResolver) -> LoadedStandard:
-    data = _top_keys(doc, ("standard", "items"), "standard", "判定标准文件")
+    data = _top_keys(doc, ("standard", "items", "combined"), "standard", "判定标准文件")
     std: Standard = _validate(doc, Standard, data["standard"], ("standard",))
     raw = data.get("items") or []
     if not isinstance(raw, list):
@@ -328,11 +345,47 @@ def criteria_from_document(doc: Located, resolver: FactResolver) -> LoadedStanda
         condition = And((gate, test)) if gate is not None else test
         loaded.append(LoadedItem(it, std.id, doc.file, doc.line_of(("items", i)), gate, test,
                                  condition, referenced_fields(condition), referenced_fields(test)))
-    try:
-        CriteriaFile(standard=std, items=frozen)  # the model's own invariants, as a backstop
+    combined = _combined_from_document(doc, resolver, data.get("combined"), frozen, std.id)
+    try:  # the model's own invariants, as a backstop
+        CriteriaFile(standard=std, items=frozen, combined=tuple(c.rule for c in combined))
     except ValidationError as exc:
         raise validation_error(doc, exc) from exc
-    return LoadedStandard(std, doc.file, tuple(loaded), doc)
+    return LoadedStandard(std, doc.file, tuple(loaded), doc, combined)
+
+
+def _combined_from_document(doc: Located, resolver: FactResolver, raw: Any, items: tuple[Item, ...],
+                            standard_id: str) -> tuple[LoadedCombined, ...]:
+    """Each counting rule, its element and required refs checked against the file's items."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise doc.error(("combined",), "combined 应为列表")
+    by_ref = {it.ref: it for it in items}
+    seen: dict[str, int] = {}
+    out: list[LoadedCombined] = []
+    for i, entry in enumerate(raw):
+        rule: Combined = _validate(doc, Combined, entry, ("combined", i))
+        if rule.ref in seen or rule.ref in by_ref:
+            raise doc.error(("combined", i, "ref"), f"编号 “{rule.ref}” 已用过")
+        seen[rule.ref] = i
+        for key in ("elements", "requires"):
+            for k, ref in enumerate(getattr(rule, key)):
+                it = by_ref.get(ref)
+                if it is None:
+                    raise doc.error(("combined", i, key, k), f"“{ref}” 不是本文件 items 中的条款编号")
+                if key == "elements" and not it.element:
+                    raise doc.error(("combined", i, key, k), f"“{ref}” 没有标为 element: true",
+                                    "计条数的要素须标 element: true，否则它单独就判为重大隐患")
+        gate = None
+        if rule.applies_when:
+            gate = _compile_at(doc, resolver, ("combined", i, "applies_when"), rule.applies_when, rule.ref)
+        out.append(LoadedCombined(rule, standard_id, doc.file, doc.line_of(("combined", i)), gate))
+    counted = {ref for c in out for ref in c.rule.elements}
+    for i, it in enumerate(items):
+        if it.element and it.ref not in counted:
+            raise doc.error(("items", i, "element"),
+                            f"{it.ref} 标为综合判定要素，但没有哪条 combined 规则计它")
+    return tuple(out)
 
 
 def _check_editions(standards: dict[str, LoadedStandard]) -> None:

@@ -317,7 +317,10 @@ class Item(Strict):
     summary: str = Field(description="自己的话概括的一句话，不照抄原文")
     holds_when: str = Field(description="判定条件")
     mentions: tuple[str, ...] = Field(description="书面隐患描述中可能出现的词")
+    element: bool = Field(False, description="综合判定要素：单独成立不构成重大隐患，只在 combined 中计条数")
     verified: bool
+    checked_against: tuple[str, ...] = Field(
+        (), description="核对过的公开文本（网址或仓库路径）；verified 为 true 须有两个相互独立的来源")
     note: str | None = None
 
     @model_validator(mode="before")
@@ -358,6 +361,11 @@ class Item(Strict):
             raise ValueError("verified 为 false 的条目须在 note 中说明未核实的原因")
         return self
 
+    @field_validator("checked_against")
+    @classmethod
+    def _copies(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return distinct_nonblank(v, "checked_against ")
+
     def condition(self) -> str:
         """The full test as one condition: gate and item together."""
         if self.applies_when:
@@ -393,11 +401,45 @@ def article_conflicts(items: tuple[Item, ...]) -> list[tuple[int, str, int]]:
     return out
 
 
+class Combined(Strict):
+    """A comprehensive determination (综合判定): enough elements together make a major hazard.
+
+    GB 35181 and the 水利 standard judge some hazards only by counting: a place of a given
+    category with at least ``at_least`` of ``elements`` (items marked ``element``) holding, and
+    every item of ``requires`` holding, is a major hazard. The count is taken over the element
+    verdicts the backends already give, so it cannot differ between them.
+    """
+
+    ref: str = Field(description="综合判定规则的编号，如 5.3.3 a)")
+    summary: str
+    applies_when: str | None = Field(None, description="场所类别等适用条件，如 场所类别 == '人员密集场所'")
+    elements: tuple[str, ...] = Field(description="计数的综合判定要素（items 中 element: true 的 ref）")
+    at_least: int = Field(ge=1, description="至少几条要素成立")
+    requires: tuple[str, ...] = Field((), description="还必须全部成立的条款 ref（可空）")
+    verified: bool
+    checked_against: tuple[str, ...] = ()
+    note: str | None = None
+
+    @field_validator("elements", "requires", "checked_against")
+    @classmethod
+    def _refs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return distinct_nonblank(v, "列表")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Combined:
+        if self.at_least > len(self.elements):
+            raise ValueError(f"at_least 为 {self.at_least}，但 elements 只有 {len(self.elements)} 条")
+        if not self.verified and not (self.note and self.note.strip()):
+            raise ValueError("verified 为 false 的规则须在 note 中说明未核实的原因")
+        return self
+
+
 class CriteriaFile(Strict):
     """One standard edition and its items."""
 
     standard: Standard
     items: tuple[Item, ...] = ()
+    combined: tuple[Combined, ...] = ()
 
     @model_validator(mode="after")
     def _consistent(self) -> CriteriaFile:

@@ -21,7 +21,8 @@ class SectorWord(Strict):
     sector: str | None = Field(None, description="判定标准适用范围中的行业（事实“行业”的取值）")
     sub_sector: str | None = Field(None, description="细分行业（适用范围中的 sub_sectors）")
     family: str | None = Field(None, description="只知道标准族、不知道具体行业时：标准族 id")
-    production: bool = Field(True, description="false：不是生产经营单位的行业")
+    production: bool = Field(True, description="false：不是生产经营单位的行业（写了 sector 时仍按"
+                                               "该行业标准判定，但不计入调度表的重大隐患）")
     reason: str | None = Field(None, description="说明；production 为 false 时必写")
 
     @model_validator(mode="after")
@@ -32,8 +33,11 @@ class SectorWord(Strict):
             if self.sub_sector is not None and self.sector is None:
                 raise ValueError("写了 sub_sector 时须写它所属的 sector")
         else:
-            if self.sector or self.sub_sector or self.family:
-                raise ValueError("production: false 时不写 sector、sub_sector、family")
+            if self.family:
+                raise ValueError("production: false 时不写 family"
+                                 "（可写 sector：按该行业的标准判定，但不计入重大隐患）")
+            if self.sub_sector is not None and self.sector is None:
+                raise ValueError("写了 sub_sector 时须写它所属的 sector")
             if not self.reason:
                 raise ValueError("production: false 时须写 reason（为什么不是生产经营单位）")
         return self
