@@ -381,14 +381,20 @@ def audit(
     details: Annotated[Optional[Path], typer.Option(
         "--details", "-d", help="审核报表时：明细台账所在的文件夹（行政处罚、移送司法、培训……），"
                                 "按填表说明的计数规则重新统计报表各数并逐一核对")] = None,
+    together: Annotated[list[Path], typer.Option(
+        "--with", "-w", help="审核报表时：同一期的其他表（可重复），各按其表单审核，"
+                             "并核对各表的单位是否一致")] = [],  # noqa: B006
+    units: Annotated[Optional[Path], typer.Option(
+        "--units", help="审核报表时：应填报的单位名单（.txt 每行一个，或 .csv/.xlsx），"
+                        "不在任何表中的单位即为问题")] = None,
     rules: RulesOption = [],  # noqa: B006
 ) -> None:
     """审核一份调度表或隐患台账：列出每一处前后矛盾、认定错误及其依据。"""
     try:
         from engine.jobs import audit_file
 
-        _check_outputs([(output, "--output"), (annotate, "--annotate")], [file, previous, return_file],
-                       rules=rules, folder=details)
+        _check_outputs([(output, "--output"), (annotate, "--annotate")],
+                       [file, previous, return_file, units, *together], rules=rules, folder=details)
         if annotate is not None and annotate.suffix.lower() != ".xlsx":
             raise InputError("标注文件应以 .xlsx 结尾", file=str(annotate), field="--annotate")
         bar = _Bar(err.is_terminal and fmt != OutputFormat.json)
@@ -396,7 +402,7 @@ def audit(
             job = audit_file(file, form=form, previous=previous, return_file=return_file, as_of=as_of,
                              unit_kinds=_unit_kinds(unit_kind), unit=unit, backend=backend.value,
                              progress=bar, details=details, catalog=_catalog(rules),
-                             criteria=_pack_criteria(rules))
+                             criteria=_pack_criteria(rules), together=together, units=units)
         finally:
             bar.close()
         _emit(job.result, fmt, output)
@@ -926,6 +932,12 @@ def rules_coverage(
     never = [r for r, n in job.fired.items() if n == 0]
     out.print(f"{len(job.fired) - len(never)} 条规则触发过，{len(never)} 条从未触发", highlight=False,
               markup=False)
+    untested = job.never_held()
+    if untested:  # from the trace ``rules explain`` shows: which parts of a condition never held
+        out.print(_t("这批输入中从未成立的条件（规则 → 条件：不成立次数/缺少数值次数）："), highlight=False)
+        for rule_id, steps in sorted(untested.items()):
+            parts = "；".join(f"{c.text}（{c.failed}/{c.unknown}）" for c in steps)
+            out.print(_t(f"  {rule_id}（求值 {job.traced[rule_id]} 次）：{parts}"), highlight=False)
     raise typer.Exit(job.exit_code)
 
 

@@ -43,6 +43,8 @@ class Case(BaseModel):
     details: str | None = None  # return cases: the folder of detail records to recount from
     unit: str | None = None
     unit_kinds: dict[str, str] = {}
+    together: list[str] = Field([], alias="with")  # return cases: the other tables of the period
+    units: str | None = None  # return cases: the roster of units that should appear
     expect: list[Expected]
     folder: Path | None = None
 

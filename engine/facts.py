@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from engine.lazy import BuiltOnRead
@@ -192,8 +193,44 @@ def comparison_facts(current: Submission, previous: Submission, form: Form) -> l
     return facts
 
 
-def derive_facts(sub: Submission, form: Form, previous: Submission | None = None) -> list[Fact]:
-    """All facts of a submission, in a stable order (rows, then aggregates)."""
+def table_unit_facts(tables: Sequence[Submission], roster: Sequence[str] | None) -> list[Fact]:
+    """One fact per unit of the tables audited together (and of the roster): which have it.
+
+    A zone's quarterly bulletin is several tables of the same units; a department that is in
+    the drills table but not in the inspections table, or on the roster and in no table at all,
+    is visible only across them. Units are matched by name as in ``comparison_facts``; the
+    tables are named by file name, which is what the user gave. The first table listed is the
+    one audited, so a unit's cell is its row there when it has one.
+    """
+    names = [Path(t.source).name for t in tables]
+    on_roster = {unit_key(u) for u in roster} if roster is not None else None
+    seen: dict[str, tuple[str, CellRef | None]] = {}
+    present: dict[str, set[int]] = {}
+    for n, table in enumerate(tables):
+        for row in table.rows:
+            if row.is_total:
+                continue
+            key = unit_key(row.unit)
+            seen.setdefault(key, (row.unit, row.ref if n == 0 else None))
+            present.setdefault(key, set()).add(n)
+    for name in roster or ():
+        seen.setdefault(unit_key(name), (name, None))
+    facts = []
+    for key, (unit, ref) in seen.items():
+        found = sorted(present.get(key, ()))
+        data = {"unit": unit, "tables": len(tables), "in_tables": len(found),
+                "found_in": "、".join(names[n] for n in found),
+                "missing_from": "、".join(nm for n, nm in enumerate(names) if n not in found),
+                "on_roster": True if on_roster is None else key in on_roster,
+                "has_roster": on_roster is not None}
+        facts.append(Fact("table_unit", _clean(data), unit, [ref] if ref else []))
+    return facts
+
+
+def derive_facts(sub: Submission, form: Form, previous: Submission | None = None, *,
+                 together: Sequence[Submission] = (), roster: Sequence[str] | None = None) -> list[Fact]:
+    """All facts of a submission, in a stable order (rows, then aggregates); with ``together``
+    (the other tables of the same period) or a ``roster``, one fact per unit across them."""
     facts: list[Fact] = []
     for row in sub.rows:
         facts.append(row_fact(row, form))
@@ -205,4 +242,6 @@ def derive_facts(sub: Submission, form: Form, previous: Submission | None = None
     facts.extend(column_total_facts(sub, form))
     if previous is not None:
         facts.extend(comparison_facts(sub, previous, form))
+    if together or roster is not None:
+        facts.extend(table_unit_facts([sub, *together], roster))
     return facts

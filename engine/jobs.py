@@ -9,7 +9,7 @@ Everything here is imported lazily by ``cli.py``, so ``hazcheck --help`` loads n
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING
 from engine.errors import HazcheckError, InputError
 
 if TYPE_CHECKING:  # each job imports only the stages it runs: classify never loads openpyxl or the forms
+    from engine.cases import Case
     from engine.catalog import Catalog
+    from engine.compile.plan import Plan
     from engine.load.criteria import CriteriaSet
     from engine.model.classification import Classification
     from engine.model.findings import AuditResult
@@ -73,7 +75,8 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
                unit_kinds: Mapping[str, str] | None = None, unit: str | None = None,
                backend: str = "durable", catalog: Catalog | None = None,
                criteria: CriteriaSet | None = None, per_row: bool = False,
-               progress: Progress | None = None, details: Path | None = None) -> AuditJob:
+               progress: Progress | None = None, details: Path | None = None,
+               together: Sequence[Path] = (), units: Path | None = None) -> AuditJob:
     """Audit ``file``: a hazard ledger if it has a ledger header (or ``form`` names one), else a return.
 
     ``per_row`` (ledgers): classify every row on its own, not once per distinct finding — the
@@ -81,6 +84,9 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
     ``progress`` is called as a ledger's stages advance (engine/progress.py). ``details``
     (returns): a folder of detail records (penalties, transfers, trainings…) from which the
     return's figures are recounted under the counting rules of 填表说明.
+    ``together`` (returns): the other tables of the same period (a zone's bulletin), each
+    audited with its own form and checked with this one for units missing from some of them;
+    ``units``: the roster of units that should appear (a unit in no table is a finding).
     """
     from engine.catalog import load_catalog
     from engine.evaluate.run import audit as audit_submission
@@ -97,9 +103,10 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
     ledger = (read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers
               else detect_ledger(file, catalog.ledgers.values()) if form is None else None)
     if ledger is not None:
-        if previous is not None or details is not None:
-            raise InputError("审核台账时不用 --previous、--details（与报表核对请用 --return）",
-                             field="--previous" if previous is not None else "--details")
+        if previous is not None or details is not None or together or units is not None:
+            given = [name for name, v in (("--previous", previous), ("--details", details),
+                                          ("--with", together or None), ("--units", units)) if v is not None]
+            raise InputError(f"审核台账时不用 {'、'.join(given)}（与报表核对请用 --return）", field=given[0])
         ledger_form = catalog.ledger(ledger.form_id)
         ret = None
         if return_file is not None:
@@ -122,13 +129,22 @@ def audit_file(file: Path, *, form: str | None = None, previous: Path | None = N
     if previous is not None:
         prev = read_submission(previous, catalog.forms, form_id=sub.form_id, unit_kinds=kinds, unit=unit)
     plan = catalog.plan(sub.form_id)
-    result = audit_submission(sub, plan, previous=prev, backend=backend)
+    others = [read_submission(path, catalog.forms, unit_kinds=kinds) for path in together]
+    roster = None
+    if units is not None:
+        from engine.status.roster import read_units
+
+        roster = [u.name for u in read_units(units)]
+    result = audit_submission(sub, plan, previous=prev, backend=backend, together=others, roster=roster)
     if details is not None:
         from engine.ledger.run import recount_return
 
         ledgers = [_detail(path, catalog, sub.form_id) for path in _detail_files(details)]
         result = recount_return(result, sub, ledgers, catalog, criteria or load_criteria(),
                                 as_of=_day(as_of, "--as-of"), backend=backend)
+    if others:  # each other table's own findings, as its own audit
+        own = [audit_submission(o, catalog.plan(o.form_id), backend=backend) for o in others]
+        result = result.model_copy(update={"details": [*result.details, *own]})
     return AuditJob(result, submission=sub, form=plan.form)
 
 
@@ -283,6 +299,18 @@ class RuleTestJob:
         return 0 if all(o.passed for o in self.outcomes) and not self.unfired else 1
 
 
+def audit_case(case: Case, *, catalog: Catalog, criteria: CriteriaSet, backend: str) -> AuditJob:
+    """One case (cases/**/case.yaml) through ``audit_file``, its files relative to its folder."""
+    def at(name: str | None) -> Path | None:
+        return case.path(name) if name else None
+
+    return audit_file(at(case.input), form=case.form, previous=at(case.previous),  # type: ignore[arg-type]
+                      return_file=at(case.return_file), as_of=case.as_of, unit_kinds=case.unit_kinds,
+                      unit=case.unit, backend=backend, catalog=catalog, criteria=criteria,
+                      details=at(case.details), together=[case.path(n) for n in case.together],
+                      units=at(case.units))
+
+
 def run_rule_cases(packs: Sequence[Path] = (), *, backend: str = "auto", catalog: Catalog | None = None,
                    criteria: CriteriaSet | None = None) -> RuleTestJob:
     """Every case (``cases/**/case.yaml`` bundled, and each pack's ``cases/``) through the same
@@ -303,12 +331,7 @@ def run_rule_cases(packs: Sequence[Path] = (), *, backend: str = "auto", catalog
             name = str(path.parent.relative_to(root.parent))
             try:
                 case = load_case(path)
-                job = audit_file(case.path(case.input), form=case.form,
-                                 previous=case.path(case.previous) if case.previous else None,
-                                 return_file=case.path(case.return_file) if case.return_file else None,
-                                 as_of=case.as_of, unit_kinds=case.unit_kinds, unit=case.unit,
-                                 backend=backend, catalog=catalog, criteria=cs,
-                                 details=case.path(case.details) if case.details else None)
+                job = audit_case(case, catalog=catalog, criteria=cs, backend=backend)
             except HazcheckError as exc:
                 outcomes.append(CaseOutcome(name, [], [], [], exc.one_line()))
                 continue
@@ -374,21 +397,10 @@ def explain_rule(file: Path, rule_id: str, *, unit: str | None = None, row: int 
     each comparison of its condition with the values seen, from the same facts an audit asserts."""
     from engine.catalog import load_catalog
     from engine.expr.trace import trace
-    from engine.facts import derive_facts
-    from engine.read import read_submission
-    from engine.read.ledger import detect_ledger, read_ledger
     from engine.read.text import clean_unit_name
 
     catalog = catalog or load_catalog()
-    ledger = (read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers
-              else detect_ledger(file, catalog.ledgers.values()) if form is None else None)
-    if ledger is not None:
-        plan = catalog.plan(ledger.form_id)
-        facts = _ledger_facts(ledger, catalog.ledger(ledger.form_id), criteria, _day(as_of, "--as-of"))
-    else:
-        sub = read_submission(file, catalog.forms, form_id=form)
-        plan = catalog.plan(sub.form_id)
-        facts = derive_facts(sub, plan.form)
+    plan, facts = _plan_and_facts(file, catalog, criteria, form=form, as_of=as_of)
     compiled = next((r for r in plan.rules if r.rule.id == rule_id), None)
     if compiled is None:
         raise InputError(f"规则 “{rule_id}” 不适用于表单 {plan.form.id}（或不存在）", field="--rule",
@@ -408,6 +420,23 @@ def explain_rule(file: Path, rule_id: str, *, unit: str | None = None, row: int 
     return ExplainJob(rule_id, compiled.rule.title, compiled.rule.when, plan.form.id, out)
 
 
+def _plan_and_facts(file: Path, catalog: Catalog, criteria: CriteriaSet | None, *, form: str | None = None,
+                    as_of: str | None = None) -> tuple[Plan, Sequence]:
+    """The plan of ``file``'s form and the facts its audit asserts (explain and coverage trace them)."""
+    from engine.facts import derive_facts
+    from engine.read import read_submission
+    from engine.read.ledger import detect_ledger, read_ledger
+
+    ledger = (read_ledger(file, catalog.ledgers[form]) if form in catalog.ledgers
+              else detect_ledger(file, catalog.ledgers.values()) if form is None else None)
+    if ledger is not None:
+        plan = catalog.plan(ledger.form_id)
+        return plan, _ledger_facts(ledger, catalog.ledger(ledger.form_id), criteria, _day(as_of, "--as-of"))
+    sub = read_submission(file, catalog.forms, form_id=form)
+    plan = catalog.plan(sub.form_id)
+    return plan, derive_facts(sub, plan.form)
+
+
 def _ledger_facts(ledger: Ledger, form: LedgerForm, criteria: CriteriaSet | None, as_of: date) -> Sequence:
     """A ledger's row facts, as its audit builds them (classified rows for a hazard ledger)."""
     if not form.classifies:
@@ -424,11 +453,32 @@ def _ledger_facts(ledger: Ledger, form: LedgerForm, criteria: CriteriaSet | None
     return facts
 
 
+@dataclass
+class ConditionCount:
+    """One step of a rule's condition over a corpus: how often it held, failed, or lacked a value."""
+
+    text: str
+    depth: int
+    comparison: bool  # a comparison (not an and/or over the steps below it)
+    held: int = 0
+    failed: int = 0
+    unknown: int = 0
+
+
 @dataclass(frozen=True)
 class CoverageJob:
     fired: dict[str, int]  # rule id -> findings over the inputs (0: never fired)
     files: list[str]
     unreadable: list[str]  # one-line errors of the inputs that could not be audited
+    # rule id -> facts its condition was traced on, and each step's counts (the explain trace)
+    traced: dict[str, int] = field(default_factory=dict)
+    conditions: dict[str, list[ConditionCount]] = field(default_factory=dict)
+
+    def never_held(self) -> dict[str, list[ConditionCount]]:
+        """Per rule traced on some fact, the comparisons that never held on any: the parts of
+        the condition the corpus never exercised (a typo'd value, a threshold no one reaches)."""
+        return {rule: never for rule, steps in self.conditions.items()
+                if self.traced.get(rule) and (never := [c for c in steps if c.comparison and c.held == 0])}
 
     @property
     def exit_code(self) -> int:
@@ -439,20 +489,40 @@ def rule_coverage(files: Sequence[Path], *, catalog: Catalog | None = None,
                   criteria: CriteriaSet | None = None, backend: str = "auto") -> CoverageJob:
     """``hazcheck rules coverage``: which checks fired on a corpus of inputs, which never did."""
     from engine.catalog import load_catalog
+    from engine.expr.trace import trace
 
     catalog = catalog or load_catalog()
     fired: dict[str, int] = {r.rule.id: 0 for r in catalog.rules}
+    traced: dict[str, int] = {}
+    conditions: dict[str, list[ConditionCount]] = {}
     done, failed = [], []
     for file in files:
         try:
             job = audit_file(file, catalog=catalog, criteria=criteria, backend=backend)
+            plan, facts = _plan_and_facts(file, catalog, criteria)
         except HazcheckError as exc:
             failed.append(exc.one_line())
             continue
         done.append(str(file))
         for f in [*job.result.findings, *(f for d in job.result.details for f in d.findings)]:
             fired[f.rule] = fired.get(f.rule, 0) + 1
-    return CoverageJob(fired, done, failed)
+        for compiled in plan.rules:  # the same trace ``rules explain`` shows, counted over the corpus
+            rid = compiled.rule.id
+            for fact in facts:
+                if fact.kind != compiled.rule.on:
+                    continue
+                _, steps = trace(compiled.condition, fact.data, compiled.labels_map)
+                counts = conditions.setdefault(
+                    rid, [ConditionCount(s.text, s.depth, bool(s.seen)) for s in steps])
+                for c, step in zip(counts, steps, strict=True):
+                    if step.result is None:
+                        c.unknown += 1
+                    elif step.result:
+                        c.held += 1
+                    else:
+                        c.failed += 1
+                traced[rid] = traced.get(rid, 0) + 1
+    return CoverageJob(fired, done, failed, traced, conditions)
 
 
 def export_criteria(standard_id: str, out: Path, *, criteria: CriteriaSet | None = None) -> int:

@@ -59,7 +59,21 @@ def _kind(doc: Located) -> str | None:
         return "form"
     if isinstance(data, dict) and "rules" in data:
         return "checks"
+    if isinstance(data, dict) and "standard" in data:
+        return "criteria"
+    if isinstance(data, dict) and "facts" in data:
+        return "facts"
     return None
+
+
+def _lint_criteria(doc: Located, kind: str) -> None:
+    """A criteria edition compiled against the bundled fact vocabulary, or a vocabulary file."""
+    from engine.load.criteria import criteria_from_document, facts_from_document, load_criteria
+
+    if kind == "facts":
+        facts_from_document(doc)
+    else:
+        criteria_from_document(doc, load_criteria().resolver)
 
 
 def lint(paths: Sequence[Path] = ()) -> LintReport:
@@ -93,8 +107,11 @@ def lint(paths: Sequence[Path] = ()) -> LintReport:
                                                       f"{first.line('id')} 重复"))
                     seen_ids[loaded.rule.id] = loaded
                     rules.append(loaded)
+            elif kind in ("criteria", "facts"):
+                _lint_criteria(doc, kind)
             else:
-                report.add(RuleFileError("既不是表单文件（form:）也不是规则文件（rules:）", file=str(path)))
+                report.add(RuleFileError("既不是表单文件（form:）、规则文件（rules:），也不是判定标准（standard:）"
+                                         "或事实词表（facts:）", file=str(path)))
         except HazcheckError as exc:
             report.add(exc)
     schedules: dict = {}

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from engine.cases import compare, find_cases, load_case
-from engine.jobs import audit_file
+from engine.jobs import audit_case
 from engine.load.criteria import load_criteria
 from engine.paths import bundled
 from engine.read.ledger import detect_ledger
@@ -37,12 +37,7 @@ def every_finding(result) -> list:
 def run_case(path: Path, catalog, backend: str):
     """The case through the same entry point as ``hazcheck audit``."""
     case = load_case(path)
-    job = audit_file(case.path(case.input), form=case.form,
-                     previous=case.path(case.previous) if case.previous else None,
-                     return_file=case.path(case.return_file) if case.return_file else None,
-                     as_of=case.as_of, unit_kinds=case.unit_kinds, unit=case.unit, backend=backend,
-                     catalog=catalog, criteria=CRITERIA,
-                     details=case.path(case.details) if case.details else None)
+    job = audit_case(case, catalog=catalog, criteria=CRITERIA, backend=backend)
     if not job.is_ledger:
         assert job.submission.form_id == path.parent.parent.name, "form detected from the headers"
     return case, job.result

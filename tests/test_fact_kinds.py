@@ -28,7 +28,8 @@ _TYPES = {"number": (int, float), "text": (str,), "bool": (bool,)}
 def _built(catalog, criteria) -> list:
     sub = read_submission(DISTRICT / "return.xlsx", catalog.forms)
     prev = read_submission(DISTRICT / "previous.xlsx", catalog.forms, form_id=sub.form_id)
-    facts = derive_facts(sub, catalog.forms[sub.form_id], prev)
+    facts = derive_facts(sub, catalog.forms[sub.form_id], prev, together=[prev],
+                         roster=["不在任何表中的单位"])
     from engine.classify.run import Classifier
     from engine.evaluate.run import get_backend
 

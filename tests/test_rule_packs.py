@@ -225,6 +225,24 @@ def test_coverage_counts_what_fired_on_a_corpus() -> None:
     assert job.files == [str(DISTRICT)] and "不作猜测" in job.unreadable[0]  # the zone table needs its pack
 
 
+def test_coverage_counts_the_trace_that_explain_shows() -> None:
+    """Coverage and explain share one trace: each comparison's counts over a file are the sum of
+    what explain reports for that file, fact by fact."""
+    from engine.catalog import load_catalog
+    from engine.jobs import explain_rule, rule_coverage
+
+    catalog = load_catalog(packs=[PACK])
+    job = rule_coverage([INSPECTIONS], catalog=catalog)
+    explained = explain_rule(INSPECTIONS, "zone-groups-without-staff", catalog=catalog)
+    assert job.traced["zone-groups-without-staff"] == len(explained.explained) > 0
+    counts = job.conditions["zone-groups-without-staff"]
+    for k, c in enumerate(counts):
+        results = [f.steps[k].result for f in explained.explained]
+        assert (c.held, c.failed, c.unknown) == tuple(results.count(v) for v in (True, False, None))
+    never = job.never_held()
+    assert all(c.held == 0 and c.comparison for steps in never.values() for c in steps)
+
+
 WATER = "出钢时炉下渣坑里水漫过了坑底"
 
 
@@ -288,3 +306,34 @@ def test_lint_compiles_the_status_checks_against_the_schedules(tmp_path: Path) -
     checks.write_text(text.replace("when: ", "when: 催报了 and ", 1), encoding="utf-8")
     result = runner.invoke(app, ["rules", "lint", str(checks)])
     assert result.exit_code == 2 and "催报了" in result.stdout and "时限表 campaign-2023" in result.stdout
+
+
+def test_tables_audited_together_name_the_units_missing_from_some(tmp_path: Path) -> None:
+    """--with/--units: a unit in no table and a unit in only some are findings of the main audit;
+    each other table is audited with its own form and reported as such."""
+    folder = PACK / "cases" / "zone-inspections" / "q3-bulletin"
+    data = _audit_json(str(folder / "inspections.csv"), "--with", str(folder / "drills.csv"),
+                       "--with", str(folder / "outsourcing.csv"), "--units", str(folder / "units.txt"),
+                       "--rules", str(PACK))
+    found = {(f["rule"], f["unit"]) for f in data["findings"]}
+    assert ("zone-unit-in-no-table", "市场监管所") in found
+    assert ("zone-unit-missing-from-some-tables", "消防救援站") in found
+    assert [d["summary"]["form"] for d in data["details"]] == ["zone-drills", "zone-outsourcing"]
+    assert data["summary"]["together"] == [str(folder / "drills.csv"), str(folder / "outsourcing.csv")]
+
+
+def test_with_is_refused_for_a_ledger() -> None:
+    ledger = ROOT / "cases" / "hazard-ledger" / "district-2024-q1" / "ledger.csv"
+    result = runner.invoke(app, ["audit", str(ledger), "--with", str(ledger)])
+    assert result.exit_code == 2 and "--with" in result.output
+
+
+def test_lint_takes_criteria_and_vocabulary_files_too(tmp_path: Path) -> None:
+    good = runner.invoke(app, ["rules", "lint", str(ROOT / "criteria" / "shuili-2017.yaml"),
+                               str(ROOT / "criteria" / "facts" / "shuili.yaml")])
+    assert good.exit_code == 0, good.stdout
+    bad = tmp_path / "shuili-2017.yaml"
+    bad.write_text((ROOT / "criteria" / "shuili-2017.yaml").read_text(encoding="utf-8")
+                   .replace("at_least: 3\n", "at_least: 30\n"), encoding="utf-8")
+    result = runner.invoke(app, ["rules", "lint", str(bad)])
+    assert result.exit_code == 2 and "groups[0]" in result.stdout and "groups[1]" in result.stdout

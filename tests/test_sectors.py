@@ -126,7 +126,7 @@ def test_unknown_word_through_finding_input_is_one_input_error(cs: CriteriaSet) 
     assert "农业" in info.value.one_line() and info.value.field == "--sector/行业"
 
 
-@pytest.mark.parametrize("word", ["教育", "学校", "卫生", "机关", "事业单位", "住宅", "居民小区", "其他"])
+@pytest.mark.parametrize("word", ["卫生", "医院", "机关", "事业单位", "住宅", "居民小区", "其他"])
 def test_non_production_sector_is_refused_with_the_reason(cs: CriteriaSet, words: SectorWords,
                                                           word: str) -> None:
     assert not words.resolve(cs, word).production
@@ -154,8 +154,12 @@ def test_cli_classify_accepts_office_words_and_refuses_others() -> None:
     liquor = run("--sector", "白酒", "--date", "2024-07-01", "-F", "场所=酒库", "-F", "气体=乙醇蒸气",
                  "-F", "固定式气体报警有效=否")
     assert liquor.returncode == 1 and "判定：重大" in liquor.stdout, liquor.stdout + liquor.stderr
-    school = run("--sector", "教育", "-F", "积水=是")
-    assert school.returncode == 2 and "不是生产经营单位" in school.stderr and "Traceback" not in school.stderr
+    hospital = run("--sector", "医院", "-F", "积水=是")
+    assert hospital.returncode == 2 and "不是生产经营单位" in hospital.stderr
+    assert "Traceback" not in hospital.stderr
+    # a school is not a production unit either, but the education guide judges it (not counted on returns)
+    school = run("--sector", "学校", "--date", "2025-03-01", "-F", "积水=是")
+    assert school.returncode == 1 and "不计入调度表的重大隐患" in school.stdout, school.stdout + school.stderr
     unknown = run("--sector", "农业", "-F", "积水=是")
     assert unknown.returncode == 2 and "农业" in unknown.stderr
     assert len(unknown.stderr.strip().splitlines()) == 1
@@ -173,7 +177,7 @@ def _table(tmp_path: Path, body: str) -> Path:
 @pytest.mark.parametrize(("body", "line", "words_in_message"), [
     ("  - {sector: 冶铁, words: [钢]}\n", 2, "冶铁"),
     ("  - {sector: 冶金, words: [钢]}\n  - {sector: 有色, words: [钢]}\n", 3, "第 2 行"),
-    ("  - {sector: 冶金, sub_sector: 水泥, words: [水泥厂]}\n", 2, "第六条第(三)项"),
+    ("  - {sector: 冶金, sub_sector: 水泥, words: [水泥厂]}\n", 2, "适用条件为 行业 == '建材'"),
     ("  - {sector: 煤矿, sub_sector: 水泥, words: [水泥厂]}\n", 2, "水泥"),
     ("  - {production: false, words: [学校]}\n", 2, "reason"),
     ("  - {family: gongmao, sector: 冶金, words: [工贸]}\n", 2, "sector 与 family"),

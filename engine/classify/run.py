@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Protocol
 
-from engine.classify.combined import CombinedOutcome, judge_combined
+from engine.classify.combined import CombinedOutcome, GroupCount, judge_combined
 from engine.classify.explain import (
     Describer,
     closeness,
@@ -40,6 +40,7 @@ from engine.compile.criteria import FINDING_KIND, CriteriaPlan, compile_criteria
 from engine.errors import EvaluationError
 from engine.evaluate.sampled import one_input
 from engine.evaluate.source import Backend
+from engine.expr.normalize import referenced_fields
 from engine.facts import Fact
 from engine.load.criteria import CriteriaSet, LoadedItem
 from engine.model.classification import (
@@ -203,7 +204,10 @@ class Classifier:
                                     and any(f.key == self._sector_key for f in it.gate_fields))
             self._plans[key] = plan
             self._thresholds[plan.digest] = thresholds(it.condition for it in plan.items)
-            self._plan_keys[plan.digest] = frozenset(f.key for it in plan.items for f in it.fields)
+            gates = [c.gate for sid in ids for c in self.cs.standards[sid].combined if c.gate is not None]
+            read = {f.key for it in plan.items for f in it.fields}  # and the place conditions counted on
+            read |= {f.key for g in gates for f in referenced_fields(g)}
+            self._plan_keys[plan.digest] = frozenset(read)
         return self._plans[key]
 
     def _read_keys(self, plan: CriteriaPlan, selection: Selection, text: str) -> frozenset[str]:
@@ -482,7 +486,7 @@ class Classifier:
         # an element of a comprehensive determination is never a match on its own: it is counted
         elements = {(it.standard_id, it.ref) for it in matched if it.item.element}
         matched = sorted((it for it in matched if not it.item.element), key=by_text, reverse=True)
-        combos = judge_combined(self.cs, plan.standard_ids, data, elements) if elements else []
+        combos = self._combos(plan, data, elements, bool(finding.text) and facts.reading is not None)
         holding = [c for c in combos if c.state == "holds"]
         matches = (*(self._result(it, data, words=words_of(it)) for it in matched),
                    *(self._combined_result(c, data) for c in holding))
@@ -603,6 +607,22 @@ class Classifier:
             sources=self._sources(finding, facts), from_text=from_text, text_notes=facts.notes,
             rule=rule.code)
 
+    def _combos(self, plan: CriteriaPlan, data: Mapping[str, Any], held: set[tuple[str, str]],
+                described: bool) -> list[CombinedOutcome]:
+        """The counting rules the finding is about: an element holds, or one it does not settle
+        is open on a recorded fact (as ``_open`` says of an item). Sharing words is not enough:
+        喷头 names several elements, and a rule left open on words alone would make every fire
+        finding 待确认. A description speaks of one situation (``described``): an element's other
+        situations, which nothing stated touches, do not keep it open — as for items."""
+        candidates = [it for it in plan.items if it.item.element]
+        if not candidates:
+            return []
+        about = {(it.standard_id, it.ref) for it in candidates
+                 if (it.standard_id, it.ref) not in held
+                 and (stated_truth(it.condition, data, self._context) if described
+                      else truth(it.condition, data)) is None and self._open(it, data)}
+        return judge_combined(self.cs, plan.standard_ids, data, held, about)
+
     def _combined_result(self, c: CombinedOutcome, data: Mapping[str, Any]) -> ItemResult:
         """A counting rule cited like an item: its place condition, then each element's state."""
         rule = c.rule.rule
@@ -610,10 +630,12 @@ class Classifier:
         unknown = {id(it) for it in c.unknown}
         by_ref = {it.ref: it for it in self.cs.items(c.rule.standard_id)}
         states = list(self.describe.states(c.rule.gate, data)) if c.rule.gate is not None else []
-        for ref in rule.elements:
-            it = by_ref[ref]
-            state = "成立" if id(it) in held else ("未记录" if id(it) in unknown else "不成立")
-            states.append(ConditionState(condition=f"要素 {ref}：{it.item.summary}", state=state))
+        for group in rule.counted_groups:
+            for ref in group.elements:
+                it = by_ref[ref]
+                state = "成立" if id(it) in held else ("未记录" if id(it) in unknown else "不成立")
+                label = f"{group.name} " if group.name else ""
+                states.append(ConditionState(condition=f"{label}要素 {ref}：{it.item.summary}", state=state))
         missing: list[str] = []
         if c.gate is None and c.rule.gate is not None:
             missing.extend(self.describe.missing(c.rule.gate, data))
@@ -623,20 +645,24 @@ class Classifier:
         return ItemResult(standard=c.rule.standard_id, number=self.cs.standard(c.rule.standard_id).number,
                           ref=rule.ref, family="综合判定", summary=rule.summary, verified=rule.verified,
                           note=rule.note, conditions=tuple(states), missing=tuple(missing),
-                          score=len(c.held) / rule.at_least)
+                          score=len(c.held) / sum(g.at_least for g in c.groups),
+                          elements=tuple(it.ref for it in c.held))
 
     def _combined_reason(self, c: CombinedOutcome) -> str:
         """One sentence on a counting rule: how many elements hold of how many it takes."""
         rule = c.rule.rule
         number = self.cs.standard(c.rule.standard_id).number
-        head = (f"综合判定 {number} {rule.ref}：综合判定要素成立 {len(c.held)} 条"
-                f"（{'、'.join(it.ref for it in c.held)}），须 {rule.at_least} 条以上")
+        def counted(g: GroupCount) -> str:
+            refs = f"（{'、'.join(it.ref for it in g.held)}）" if g.held else ""
+            return f"{g.name or '综合判定要素'}成立 {len(g.held)} 条{refs}，须 {g.at_least} 条以上"
+
+        head = f"综合判定 {number} {rule.ref}：" + "；".join(counted(g) for g in c.groups)
         if c.state == "holds":
             return head + "，已达到，判为重大隐患"
         if c.gate is False:
             return head + "；场所类别不符，本规则不适用"
         if c.state == "fails":
-            return head + "；按已记录的事实达不到"
+            return head + "；这条隐患单独达不到，不构成重大隐患（同一场所的其他隐患须合并计数）"
         tail = "；单项要素不构成重大隐患，须与同一场所的其他隐患合并计数"
         if c.gate is None and c.rule.gate is not None:
             tail += "，并写明场所类别"
@@ -691,7 +717,9 @@ class Classifier:
         if not ranked:
             return []
         best = ranked[0][2]
-        return [it for it, _, score in ranked if score >= best and truths[id(it)] is not False]
+        # an element is no topic of its own: its counting rule is (``truths`` holds no elements)
+        return [it for it, _, score in ranked
+                if score >= best and not it.item.element and truths[id(it)] is not False]
 
     def _text_touches(self, plan: CriteriaPlan, facts: _Facts) -> bool:
         """A condition (yes/no or number) read from the text partly holds an item: the text is about it.

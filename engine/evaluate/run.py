@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from engine.compile.plan import CompiledRule, Plan
@@ -116,9 +117,11 @@ def _rates(sub: Submission, plan: Plan) -> list[RateValue]:
     return out
 
 
-def audit(sub: Submission, plan: Plan, *, previous: Submission | None = None,
-          backend: str = "durable") -> AuditResult:
-    facts = derive_facts(sub, plan.form, previous)
+def audit(sub: Submission, plan: Plan, *, previous: Submission | None = None, backend: str = "durable",
+          together: Sequence[Submission] = (), roster: Sequence[str] | None = None) -> AuditResult:
+    """The return's findings; ``together`` (other tables of the period) and ``roster`` add the
+    units seen across the tables (their own findings are audited with their own plans)."""
+    facts = derive_facts(sub, plan.form, previous, together=together, roster=roster)
     engine = get_backend(backend)
     hits, evaluated = engine.evaluate(plan, facts)
     if evaluated != len(facts):
@@ -133,6 +136,6 @@ def audit(sub: Submission, plan: Plan, *, previous: Submission | None = None,
         units=sum(1 for r in sub.rows if not r.is_total), facts=len(facts),
         facts_evaluated=evaluated, rules=len(plan.rules), backend=engine.name, counts=counts,
         rates=_rates(sub, plan), previous=previous.source if previous else None,
-        ignored_columns=sub.ignored,
+        ignored_columns=sub.ignored, together=[t.source for t in together],
     )
     return AuditResult(findings=findings, summary=summary)

@@ -368,19 +368,24 @@ def _combined_from_document(doc: Located, resolver: FactResolver, raw: Any, item
         if rule.ref in seen or rule.ref in by_ref:
             raise doc.error(("combined", i, "ref"), f"编号 “{rule.ref}” 已用过")
         seen[rule.ref] = i
-        for key in ("elements", "requires"):
-            for k, ref in enumerate(getattr(rule, key)):
+        places = [(("requires",), rule.requires, False)]
+        if rule.groups:
+            places += [(("groups", g, "elements"), grp.elements, True) for g, grp in enumerate(rule.groups)]
+        else:
+            places.append((("elements",), rule.elements, True))
+        for path, refs, counted in places:
+            for k, ref in enumerate(refs):
                 it = by_ref.get(ref)
                 if it is None:
-                    raise doc.error(("combined", i, key, k), f"“{ref}” 不是本文件 items 中的条款编号")
-                if key == "elements" and not it.element:
-                    raise doc.error(("combined", i, key, k), f"“{ref}” 没有标为 element: true",
+                    raise doc.error(("combined", i, *path, k), f"“{ref}” 不是本文件 items 中的条款编号")
+                if counted and not it.element:
+                    raise doc.error(("combined", i, *path, k), f"“{ref}” 没有标为 element: true",
                                     "计条数的要素须标 element: true，否则它单独就判为重大隐患")
         gate = None
         if rule.applies_when:
             gate = _compile_at(doc, resolver, ("combined", i, "applies_when"), rule.applies_when, rule.ref)
         out.append(LoadedCombined(rule, standard_id, doc.file, doc.line_of(("combined", i)), gate))
-    counted = {ref for c in out for ref in c.rule.elements}
+    counted = {ref for c in out for ref in c.rule.all_elements}
     for i, it in enumerate(items):
         if it.element and it.ref not in counted:
             raise doc.error(("items", i, "element"),

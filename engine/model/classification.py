@@ -40,6 +40,7 @@ class ItemResult(Out):
     missing: tuple[str, ...] = ()  # names of facts that would settle it
     score: float = 0.0  # nearness for misses; matched words for text candidates
     words: tuple[str, ...] = ()  # text mode: the mentions found in the text
+    elements: tuple[str, ...] = ()  # a comprehensive determination: the refs of its elements that hold
 
 
 FactOrigin = Literal["--fact", "事实列", "隐患文件", "行业", "描述"]

@@ -359,6 +359,8 @@ class Item(Strict):
             raise ValueError(f"编号 “{self.ref}” 不属于 article “{self.article}”")
         if not self.verified and not (self.note and self.note.strip()):
             raise ValueError("verified 为 false 的条目须在 note 中说明未核实的原因")
+        if self.verified and len(self.checked_against) == 1:
+            raise ValueError("verified 为 true 须有两个相互独立的公开文本一致（checked_against 只列了一个）")
         return self
 
     @field_validator("checked_against")
@@ -401,20 +403,42 @@ def article_conflicts(items: tuple[Item, ...]) -> list[tuple[int, str, int]]:
     return out
 
 
+class ElementGroup(Strict):
+    """Elements counted together: at least ``at_least`` of ``elements`` must hold."""
+
+    name: str | None = Field(None, description="这一组要素的名称，如 基础条件、物的不安全状态")
+    elements: tuple[str, ...] = Field(description="计数的综合判定要素（items 中 element: true 的 ref）")
+    at_least: int = Field(ge=1, description="至少几条要素成立")
+
+    @field_validator("elements")
+    @classmethod
+    def _refs(cls, v: tuple[str, ...]) -> tuple[str, ...]:
+        return distinct_nonblank(v, "elements ")
+
+    @model_validator(mode="after")
+    def _reachable(self) -> ElementGroup:
+        if self.at_least > len(self.elements):
+            raise ValueError(f"at_least 为 {self.at_least}，但 elements 只有 {len(self.elements)} 条")
+        return self
+
+
 class Combined(Strict):
     """A comprehensive determination (综合判定): enough elements together make a major hazard.
 
     GB 35181 and the 水利 standard judge some hazards only by counting: a place of a given
     category with at least ``at_least`` of ``elements`` (items marked ``element``) holding, and
-    every item of ``requires`` holding, is a major hazard. The count is taken over the element
-    verdicts the backends already give, so it cannot differ between them.
+    every item of ``requires`` holding, is a major hazard. A rule counting in several groups
+    (水利: 3 基础条件 and 3 物的不安全状态) writes ``groups`` instead, each with its own count,
+    and holds when every group reaches it. The count is taken over the element verdicts the
+    backends already give, so it cannot differ between them.
     """
 
     ref: str = Field(description="综合判定规则的编号，如 5.3.3 a)")
     summary: str
     applies_when: str | None = Field(None, description="场所类别等适用条件，如 场所类别 == '人员密集场所'")
-    elements: tuple[str, ...] = Field(description="计数的综合判定要素（items 中 element: true 的 ref）")
-    at_least: int = Field(ge=1, description="至少几条要素成立")
+    elements: tuple[str, ...] = Field((), description="计数的综合判定要素（只有一组时写这里）")
+    at_least: int | None = Field(None, ge=1, description="至少几条要素成立（与 elements 同写）")
+    groups: tuple[ElementGroup, ...] = Field((), description="分组计数时：每组的要素和至少条数，各组都须达到")
     requires: tuple[str, ...] = Field((), description="还必须全部成立的条款 ref（可空）")
     verified: bool
     checked_against: tuple[str, ...] = ()
@@ -427,11 +451,29 @@ class Combined(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Combined:
-        if self.at_least > len(self.elements):
-            raise ValueError(f"at_least 为 {self.at_least}，但 elements 只有 {len(self.elements)} 条")
+        if self.groups and (self.elements or self.at_least is not None):
+            raise ValueError("写了 groups 就不再写 elements、at_least（每组各写）")
+        if not self.groups:
+            if not self.elements or self.at_least is None:
+                raise ValueError("须写 elements 和 at_least（或分组的 groups）")
+            _ = self.counted_groups  # the one group, built and so checked (at_least <= elements)
+        refs = [r for g in self.counted_groups for r in g.elements]
+        if len(refs) != len(set(refs)):
+            raise ValueError("同一要素不能计入两个组")
         if not self.verified and not (self.note and self.note.strip()):
             raise ValueError("verified 为 false 的规则须在 note 中说明未核实的原因")
         return self
+
+    @property
+    def counted_groups(self) -> tuple[ElementGroup, ...]:
+        """The groups counted: ``groups``, or the one group of ``elements``/``at_least``."""
+        if self.groups:
+            return self.groups
+        return (ElementGroup(elements=self.elements, at_least=self.at_least or 1),)
+
+    @property
+    def all_elements(self) -> tuple[str, ...]:
+        return tuple(r for g in self.counted_groups for r in g.elements)
 
 
 class CriteriaFile(Strict):

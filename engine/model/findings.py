@@ -51,6 +51,7 @@ class Summary(BaseModel):
     previous: str | None = None
     reconciled_with: str | None = None  # ledger audits: the return given with --return
     details: list[str] = []  # return audits with --details: the detail files recounted
+    together: list[str] = []  # return audits with --with: the other tables of the period
     ignored_columns: list[str] = []  # return audits: columns of the file that are no indicator of the form
 
 

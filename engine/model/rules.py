@@ -16,7 +16,7 @@ SEVERITY_ORDER: dict[str, int] = {"error": 0, "warning": 1, "info": 2}
 SEVERITY_LABEL: dict[str, str] = {"error": "错误", "warning": "警告", "info": "提示"}
 _SEVERITY_WORDS = {label: key for key, label in SEVERITY_LABEL.items()}
 
-FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence",
+FactKindName = Literal["row", "cell", "relation", "column_total", "change", "presence", "table_unit",
                        "ledger_row", "ledger_unit", "status_slot", "status_unit", "status_row"]
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

@@ -34,7 +34,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 def _summary(result: AuditResult) -> dict[str, Any]:
     """The summary; ``details`` and ``ignored_columns`` only when there are any."""
-    empty = {k for k in ("details", "ignored_columns") if not getattr(result.summary, k)}
+    empty = {k for k in ("details", "together", "ignored_columns") if not getattr(result.summary, k)}
     return result.summary.model_dump(exclude=empty or None)
 
 

@@ -61,8 +61,12 @@ def render(result: AuditResult, console: Console) -> None:
                       highlight=False, markup=False)
     if s.reconciled_with:
         console.print(_t(f"已与报表核对：{s.reconciled_with}"), highlight=False)
+    if s.together:
+        console.print(_t(f"已与同期的 {len(s.together)} 张表核对各表的单位：{'、'.join(s.together)}"
+                         "（各表的问题见下）"), highlight=False)
     if s.details:
-        errors = sum(d.summary.counts.get("error", 0) for d in result.details)
+        errors = sum(d.summary.counts.get("error", 0) for d in result.details
+                     if d.summary.source in s.details)
         console.print(f"已按 {len(s.details)} 份明细台账重新统计报表各数（明细中错误 {errors} 项，见下）。",
                       markup=False, highlight=False)
     if s.rates:
@@ -76,5 +80,6 @@ def render(result: AuditResult, console: Console) -> None:
         console.print(rates)
     for detail in result.details:  # --details: each detail file, its records and the figures recounted
         console.print()
-        console.print(_t(f"明细台账：{detail.summary.source}", style="bold"))
+        what = "同期的表" if detail.summary.source in s.together else "明细台账"
+        console.print(_t(f"{what}：{detail.summary.source}", style="bold"))
         render(detail, console)

@@ -56,7 +56,11 @@ def _from_return(path: Path) -> list[RosterUnit] | None:
             if not r.is_total]
 
 
-def _from_table(path: Path, file: str, columns: Columns) -> list[RosterUnit]:
+# the unit column's headers when no submissions log says them (hazcheck audit --units)
+_UNIT_HEADERS = ("填报单位", "单位", "单位名称", "部门", "单位（部门）", "镇街")
+
+
+def _from_table(path: Path, file: str, headers: tuple[str, ...]) -> list[RosterUnit]:
     grids = [load_csv(path, file)[0]] if path.suffix.lower() == ".csv" else load_xlsx(path, file)
     grid = next((g for g in grids if g.cells), None)
     if grid is None:
@@ -64,7 +68,7 @@ def _from_table(path: Path, file: str, columns: Columns) -> list[RosterUnit]:
     for r in range(min(15, len(grid.cells))):
         row = grid.cells[r]
         unit_col = next((c for c, v in enumerate(row) if not is_empty(v)
-                         and matches_name([v], columns.unit.names())), None)
+                         and matches_name([v], headers)), None)
         if unit_col is None:
             continue
         kind_col = next((c for c, v in enumerate(row)
@@ -78,12 +82,13 @@ def _from_table(path: Path, file: str, columns: Columns) -> list[RosterUnit]:
         return out
     if grid.width == 1:
         return [u for values in grid.cells if values and (u := _unit(values[0])) is not None]
-    raise InputError(f"单位名单中找不到单位列（表头应为 {'、'.join(columns.unit.names())} 之一）", file=file,
+    raise InputError(f"单位名单中找不到单位列（表头应为 {'、'.join(headers)} 之一）", file=file,
                      field="--units", hint="也可用 .txt 文件，每行一个单位")
 
 
-def read_units(path: Path, columns: Columns) -> tuple[RosterUnit, ...]:
-    """The roster in ``path``; an InputError naming the file when it holds none."""
+def read_units(path: Path, columns: Columns | None = None) -> tuple[RosterUnit, ...]:
+    """The roster in ``path``; an InputError naming the file when it holds none. ``columns``: the
+    submissions log's, whose unit column headers a roster table may share."""
     file = str(path)
     if not path.is_file():
         raise InputError("单位名单文件不存在", file=file, field="--units")
@@ -91,7 +96,8 @@ def read_units(path: Path, columns: Columns) -> tuple[RosterUnit, ...]:
     if suffix in (".txt", ".lst", ""):
         units = _from_text(path, file)
     elif suffix in (".csv", ".xlsx", ".xlsm"):
-        units = _from_return(path) or _from_table(path, file, columns)
+        headers = tuple(columns.unit.names()) if columns is not None else _UNIT_HEADERS
+        units = _from_return(path) or _from_table(path, file, headers)
     else:
         raise InputError("单位名单应为 .txt（每行一个）、.csv 或 .xlsx 文件", file=file, field="--units")
     if not units:

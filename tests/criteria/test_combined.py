@@ -82,14 +82,25 @@ def test_three_elements_in_a_crowded_place_are_a_major_hazard(tmp_path: Path, ba
 
 
 @pytest.mark.parametrize("backend", ["python", "durable"])
-def test_one_element_alone_is_not_major_and_stays_open_while_the_others_are_unknown(
+def test_one_element_alone_is_below_the_count_and_says_to_count_the_place_together(
         tmp_path: Path, backend: str) -> None:
+    """The other elements are other hazards of the place, not unknowns of this finding."""
     pack = _pack(tmp_path)
-    r = _classify(pack, backend, 测试人员密集="是", 测试要素甲="是")
-    assert r.verdict == "待确认" and not r.matches
-    assert r.undecided[0].ref == "2 a)"
-    assert any("还差 2 条" in m for m in r.undecided[0].missing)
-    assert any("合并计数" in reason for reason in r.reasons)
+    r = _classify(pack, backend, 测试人员密集="是", 测试要素甲="是", 测试直接项="否")
+    assert r.verdict == "一般" and not r.matches
+    assert r.nearest[0].ref == "2 a)" and r.nearest[0].elements == ("2.1",)
+    assert any("单独达不到" in reason and "合并计数" in reason for reason in r.reasons)
+
+
+def test_an_element_spoken_of_but_undecided_keeps_the_count_open(tmp_path: Path) -> None:
+    """Two hold and a third is recorded in a way its condition cannot yet settle."""
+    pack = _pack(tmp_path)
+    text = pack / "criteria" / "ceshi-2020.yaml"
+    text.write_text(text.read_text(encoding="utf-8").replace(
+        "holds_when: 测试要素丙,", "holds_when: 测试要素丙 and not 测试直接项,"), encoding="utf-8")
+    r = _classify(pack, "python", 测试人员密集="是", 测试要素甲="是", 测试要素乙="是", 测试要素丙="是")
+    assert r.verdict == "待确认"
+    assert r.undecided[0].ref == "2 a)" and any("还差 1 条" in m for m in r.undecided[0].missing)
 
 
 def test_elements_that_cannot_reach_the_count_give_one_general_hazard(tmp_path: Path) -> None:
@@ -151,3 +162,25 @@ def test_a_non_production_sector_with_a_standard_is_judged_but_named_as_not_coun
     r = job.results[0]
     assert r.verdict == "重大" and [m.ref for m in r.matches] == ["1.1"]
     assert any("不计入调度表的重大隐患" in n for n in r.reasons)
+
+
+GROUPED = STANDARD.replace("combined:\n", """combined:
+  - ref: '2 b)'
+    summary: 甲乙中至少一条且丙丁两条都成立
+    groups:
+      - {name: 甲组, elements: ['2.1', '2.2'], at_least: 1}
+      - {name: 乙组, elements: ['2.3', '2.4'], at_least: 2}
+    verified: false
+    note: 测试用
+""")
+
+
+def test_a_rule_counted_in_groups_holds_only_when_every_group_reaches_its_count(tmp_path: Path) -> None:
+    pack = _pack(tmp_path, standard=GROUPED)
+    r = _classify(pack, "durable", 测试人员密集="否", 测试要素甲="是", 测试要素丙="是", 测试要素丁="是")
+    assert r.verdict == "重大" and [m.ref for m in r.matches] == ["2 b)"]
+    assert set(r.matches[0].elements) == {"2.1", "2.3", "2.4"}
+    r = _classify(pack, "python", 测试人员密集="否", 测试要素甲="是", 测试要素乙="是", 测试要素丙="是",
+                  测试要素丁="否", 测试直接项="否")
+    assert r.verdict == "一般"  # 乙组 can no longer reach 2
+    assert any("甲组成立 2 条" in x and "乙组成立 1 条" in x for x in r.reasons)

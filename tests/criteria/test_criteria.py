@@ -85,8 +85,9 @@ def test_in_force(cs: CriteriaSet) -> None:
     assert cs.in_force("冶金", "2023-05-15").id == STD
     assert cs.in_force("商贸", date(2025, 1, 1)).id == STD
     assert cs.in_force("gongmao", "2024-06-30").id == STD
+    assert cs.in_force("冶金", "2023-05-14").id == "gongmao-2017"  # the edition before
     with pytest.raises(NoStandardInForce, match="gongmao-2017"):
-        cs.in_force("冶金", "2023-05-14")
+        cs.in_force("冶金", "2017-11-29")
     with pytest.raises(NoStandardInForce):
         cs.in_force("危险废物", "2024-01-01")
 
