@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint bench wheel-check clean
+.PHONY: demo test lint bench wheel-check clean fuzz
 
 $(STAMP): pyproject.toml cli.py  # cli.py is copied into the venv by the editable install
 	$(PY) -m venv $(VENV)
@@ -62,6 +62,18 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_ledger.py
 	$(BIN)/python bench/text_accuracy.py
 	$(BIN)/python bench/bench_ledger_scale.py --rows 20000 --xlsx-rows 100000
+
+fuzz: $(STAMP)  # coverage-guided fuzzing of every reader, rule-file loader and the condition parser
+	@$(BIN)/python -c "import atheris" 2>/dev/null || $(BIN)/python -m pip install --quiet atheris
+	@mkdir -p build/fuzz; failed=""; for t in $$($(BIN)/python tests/fuzz/fuzz_targets.py --list 2>/dev/null | sed -n 's/^targets: //p'); do \
+	  echo "== fuzz $$t ($(or $(FUZZ_SECONDS),60) s, log build/fuzz/$$t.log)"; \
+	  $(BIN)/python tests/fuzz/fuzz_targets.py $$t -max_total_time=$(or $(FUZZ_SECONDS),60) -print_final_stats=1 \
+	    > build/fuzz/$$t.log 2>&1; rc=$$?; \
+	  grep -E "^(stat::number_of_executed_units|stat::peak_rss_mb|Done )" build/fuzz/$$t.log; \
+	  if [ $$rc -ne 0 ]; then failed="$$failed $$t"; tail -30 build/fuzz/$$t.log; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed (the inputs are in build/fuzz/)"; exit 1; fi; \
+	echo "fuzz: no crashes"
 
 wheel-check: $(STAMP)
 	bash scripts/wheel_check.sh

@@ -39,8 +39,13 @@ class Located:
 
     def error(self, path: Iterable[Any], message: str, hint: str | None = None) -> RuleFileError:
         path = tuple(path)
-        return RuleFileError(message, file=self.file, line=self.line_of(path),
-                             field=_dotted(path) or None, hint=hint)
+        return RuleFileError(_one_line(message), file=self.file, line=self.line_of(path),
+                             field=_one_line(_dotted(path)) or None, hint=hint and _one_line(hint))
+
+
+def _one_line(text: str) -> str:
+    """A key quoted in a message may hold a line break ("事实\\n第二行"): shown as its escape."""
+    return text.replace("\r", "\\r").replace("\n", "\\n") if "\n" in text or "\r" in text else text
 
 
 def _dotted(path: PathKey) -> str:
@@ -81,6 +86,11 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], loader: _L
             key = loader.construct_object(key_node, deep=True)
             if isinstance(key, list):
                 key = tuple(key)
+            try:
+                hash(key)
+            except TypeError:  # ? {a: b} : 1 — a mapping (or a list holding one) as a key
+                raise RuleFileError("键应为文字或数字，不能是映射",
+                                    line=key_node.start_mark.line + 1) from None
             if key in out:
                 raise RuleFileError(f"键 “{key}” 重复", line=key_node.start_mark.line + 1)
             lines[(*path, key)] = key_node.start_mark.line + 1
@@ -89,6 +99,49 @@ def _build(node: yaml.Node, path: PathKey, lines: dict[PathKey, int], loader: _L
     if isinstance(node, yaml.SequenceNode):
         return [_build(item, (*path, i), lines, loader) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+# the largest bundled file (a facts vocabulary) has 31,000 nodes; building one costs far more
+# than counting it (a 1.3-million-node alias bomb took 13 s), so the bound is lower than the
+# 5,000,000 of returns; HAZCHECK_MAX_YAML_NODES raises both
+MAX_NODES = 500_000
+
+
+def _check_aliases(node: yaml.Node, limit: int) -> None:
+    """Refuse aliases that expand past ``limit`` nodes (a 1 KB alias bomb builds billions) or
+    that point into themselves (``&a {x: *a}`` never ends), before anything is built; the
+    composed graph shares an aliased node, so counting costs one visit per distinct node."""
+    sizes: dict[int, int] = {}
+    inside: set[int] = set()
+
+    def size(n: yaml.Node) -> int:
+        if id(n) in sizes:
+            return sizes[id(n)]
+        if id(n) in inside:
+            raise RuleFileError("YAML 的别名（*）指向包含它自己的节点（递归）", line=n.start_mark.line + 1)
+        inside.add(id(n))
+        total = 1
+        if isinstance(n, yaml.MappingNode):
+            total += sum(size(k) + size(v) for k, v in n.value)
+        elif isinstance(n, yaml.SequenceNode):
+            total += sum(size(i) for i in n.value)
+        if total > limit:
+            raise RuleFileError(f"YAML 的别名（&/*）展开后超过 {limit:,} 个节点，未读取",
+                                line=n.start_mark.line + 1, hint="确需读取请设置 HAZCHECK_MAX_YAML_NODES")
+        inside.discard(id(n))
+        sizes[id(n)] = total
+        return total
+
+    size(node)
+
+
+def _max_nodes() -> int:
+    import os
+
+    try:
+        return max(1, int(os.environ.get("HAZCHECK_MAX_YAML_NODES", MAX_NODES)))
+    except ValueError:
+        return MAX_NODES
 
 
 def load_yaml(path: Path, display: str | None = None) -> Located:
@@ -104,11 +157,22 @@ def load_yaml(path: Path, display: str | None = None) -> Located:
     try:
         node = loader.get_single_node()
         lines: dict[PathKey, int] = {}
+        if node is not None and "*" in text:
+            _check_aliases(node, _max_nodes())
         data = _build(node, (), lines, loader) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise RuleFileError(f"YAML 语法错误：{exc.problem or exc.context}", file=name,
                             line=mark.line + 1 if mark else None) from exc
+    except yaml.YAMLError as exc:  # a character YAML does not allow (libyaml and PyYAML say it differently)
+        where = getattr(exc, "position", None)
+        line = text.count("\n", 0, where) + 1 if isinstance(where, int) else None
+        raise RuleFileError(f"YAML 语法错误：{str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
+                            file=name, line=line) from exc
+    except RecursionError as exc:
+        raise RuleFileError("YAML 嵌套层数过多，无法读取", file=name) from exc
+    except ValueError as exc:  # an integer of thousands of digits (int() refuses over 4,300)
+        raise RuleFileError(f"文件中有无法读取的数值（{str(exc).splitlines()[0][:80]}）", file=name) from exc
     except RuleFileError as exc:
         exc.file = name
         raise

@@ -18,7 +18,7 @@ from engine.read.headers import choose_form, detect_form
 from engine.read.sections import read_vertical
 from engine.read.structured import read_structured
 from engine.read.table import read_table
-from engine.read.text import clean_unit_name
+from engine.read.text import clean_unit_name, one_line_errors
 
 __all__ = ["detect_form", "read_submission"]
 
@@ -112,6 +112,7 @@ def _pick(readings: list[Reading], form_id: str | None, forms: dict[str, Form],
     return chosen
 
 
+@one_line_errors
 def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None = None,
                     unit_kinds: dict[str, str] | None = None,
                     unit: str | None = None) -> Submission:

@@ -14,6 +14,7 @@ from typing import Any
 
 from engine.errors import InputError
 from engine.read.structured import parse_document
+from engine.read.text import one_line_errors
 
 _KEYS = {
     "id": "id", "编号": "id", "date": "date", "发现日期": "date", "日期": "date",
@@ -56,6 +57,7 @@ def _one(entry: Any, label: str, file: str) -> RawFinding:
     return out
 
 
+@one_line_errors
 def read_findings(path: Path) -> list[RawFinding]:
     file = str(path)
     suffix = path.suffix.lower()

@@ -12,6 +12,7 @@ import io
 import re
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -84,8 +85,9 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
     kept as its formula text so that it reads as unreadable, not as a silent blank, and only
     openpyxl gives the formula text.
     """
-    formulas = _inspect(path, file)
-    if not formulas and _dense_area(path) <= _MAX_DENSE_CELLS:
+    _not_encrypted(path, file)
+    formulas, extent = _inspect(path, file)
+    if not formulas and max(extent, _dense_area(path)) <= _MAX_DENSE_CELLS:
         try:
             return _calamine_grids(path, file)
         except InputError:
@@ -93,6 +95,22 @@ def load_xlsx(path: Path, file: str) -> list[Grid]:
         except Exception:  # anything calamine cannot read, openpyxl reads or reports properly
             pass
     return _openpyxl_grids(path, file, formulas)
+
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file (CFB): not a zip
+
+
+def _not_encrypted(path: Path, file: str) -> None:
+    """Refuse by name what an .xlsx that is a compound file is: a workbook saved with a password
+    (Excel encrypts it into a CFB container) or an old .xls renamed — not a damaged file."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(len(_OLE_MAGIC))
+    except OSError as exc:
+        raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
+    if head == _OLE_MAGIC:
+        raise InputError("这不是 .xlsx 的格式：是设有打开密码（已加密）的工作簿，或是改了扩展名的旧版 .xls",
+                         file=file, hint="请在 Excel/WPS 中取消密码后另存为 .xlsx，或导出为 .csv")
 
 
 def _calamine_grids(path: Path, file: str) -> list[Grid]:
@@ -156,12 +174,39 @@ _MAX_DENSE_CELLS = 50_000_000  # calamine holds a sheet as one dense block of it
 
 def _column_number(letters: bytes) -> int:
     n = 0
-    for ch in letters:
+    for ch in letters.upper():
         n = n * 26 + ch - 64
     return n
 
 
-_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\s+ref=\"([A-Z]+)(\d+):([A-Z]+)(\d+)\"")
+def _row_number(digits: bytes) -> int:
+    """A row number as written; one of thousands of digits (int() refuses over 4,300) is
+    simply far beyond any sheet."""
+    return int(digits) if len(digits) <= 12 else 10 ** 12
+
+
+# cell references past column Z or below row 99,999: the only ones that can make a sheet's
+# extent large, so a normal sheet matches few or none of them (quotes and spaces as XML allows)
+_FAR_COLUMN = re.compile(rb"""\sr\s*=\s*["']([A-Za-z]{2,})\d""")
+_FAR_ROW = re.compile(rb"""\sr\s*=\s*["'][A-Za-z]*(\d{6,})["']""")
+
+
+def _written_extent(data: bytes) -> int:
+    """Rows × columns reached by the cell references of one sheet's XML (an upper bound).
+
+    calamine allocates that block, whatever <dimension> says: one cell at ZZZZ9999999 in a
+    small sheet asked for 150 TB and aborted the process (a Rust allocation failure cannot be
+    caught). Such a sheet goes to openpyxl, which keeps only the cells written."""
+    cols = max((_column_number(c) for c in set(_FAR_COLUMN.findall(data))), default=26)
+    rows = max((_row_number(r) for r in set(_FAR_ROW.findall(data))), default=99_999)
+    return rows * cols
+
+
+# what zipfile raises on a damaged or unusual archive: a bad CRC or deflate stream, an encrypted
+# or unsupported member, a truncated central directory
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFError, RuntimeError,
+               NotImplementedError, ValueError, zlib.error)
+_MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([A-Za-z]+)(\d+):([A-Za-z]+)(\d+)["']""")
 # a province's real workbooks stay far below these; each can be raised by its variable
 BOUNDS = {"HAZCHECK_MAX_XLSX_BYTES": 2 * 1024 ** 3,  # the parts of the workbook, unzipped
           "HAZCHECK_MAX_MERGED_CELLS": 10_000_000}  # cells covered by merged ranges, in all sheets
@@ -176,8 +221,9 @@ def bound(name: str) -> int:
         return BOUNDS[name]
 
 
-def _inspect(path: Path, file: str) -> bool:
-    """Whether any sheet holds a formula, reading each sheet's XML once; and, on the way,
+def _inspect(path: Path, file: str) -> tuple[bool, int]:
+    """Whether any sheet holds a formula, and the largest extent its cell references reach
+    (``_written_extent``), reading each sheet's XML once; and, on the way,
     refuse a workbook that would expand beyond what any real one needs before a reader
     expands it: a zip whose parts unzip to gigabytes, or a merged range such as A20:XFD1048576
     (17 billion cells — openpyxl makes an object for each)."""
@@ -188,27 +234,28 @@ def _inspect(path: Path, file: str) -> bool:
             if unzipped > bound("HAZCHECK_MAX_XLSX_BYTES"):
                 raise InputError(f"工作簿解压后达 {unzipped / 1024 ** 3:.1f} GB，超过上限，未读取",
                                  file=file, hint="确需读取请设置 HAZCHECK_MAX_XLSX_BYTES（字节）")
-            merged, worst, widest, formulas = 0, "", 0, False
+            merged, worst, widest, formulas, extent = 0, "", 0, False, 0
             for info in infos:
                 if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
                     continue
                 data = zf.read(info.filename)
                 formulas = formulas or _FORMULA_TAG.search(data) is not None
+                extent = max(extent, _written_extent(data))
                 if b"mergeCell" not in data:
                     continue
                 for m in _MERGE.finditer(data):
-                    area = max(int(m.group(4)) - int(m.group(2)) + 1, 0) * max(
-                        _column_number(m.group(3)) - _column_number(m.group(1)) + 1, 0)
+                    area = (abs(_row_number(m.group(4)) - _row_number(m.group(2))) + 1) * (
+                        abs(_column_number(m.group(3)) - _column_number(m.group(1))) + 1)  # either way round
                     merged += area
                     if area > widest:
-                        widest, worst = area, m.group(0).split(b'"')[1].decode()
+                        widest, worst = area, (b"%s%s:%s%s" % m.groups()).decode()[:40]
             if merged > bound("HAZCHECK_MAX_MERGED_CELLS"):
                 raise InputError(f"合并单元格过大（如 {worst}，共覆盖约 {merged:,} 格），未读取", file=file,
                                  hint="请在 Excel/WPS 中取消这一合并后另存；"
                                       "确需读取请设置 HAZCHECK_MAX_MERGED_CELLS")
-            return formulas
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return True  # not a zip: left to openpyxl, which reports the real problem
+            return formulas, extent
+    except _ZIP_ERRORS:
+        return True, 0  # not a zip, or a damaged one: left to openpyxl, which reports the real problem
 
 
 def _dense_area(path: Path) -> int:
@@ -226,10 +273,10 @@ def _dense_area(path: Path) -> int:
                     with zf.open(name) as fh:
                         m = _DIMENSION.search(fh.read(4096))
                     if m and m.group(3):
-                        rows = int(m.group(4)) - int(m.group(2)) + 1
+                        rows = _row_number(m.group(4)) - _row_number(m.group(2)) + 1
                         cols = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
                         biggest = max(biggest, rows * cols)
-    except (zipfile.BadZipFile, OSError, KeyError):
+    except _ZIP_ERRORS:
         return 0
     return biggest
 
@@ -239,9 +286,9 @@ def _active_sheet(path: Path) -> int:
     try:
         with zipfile.ZipFile(path) as zf:
             m = _ACTIVE_TAB.search(zf.read("xl/workbook.xml"))
-    except (KeyError, zipfile.BadZipFile, OSError):
+    except _ZIP_ERRORS:
         return 0
-    return int(m.group(1)) if m else 0
+    return _row_number(m.group(1)) if m else 0
 
 
 def _openpyxl_grids(path: Path, file: str, with_formulas: bool) -> list[Grid]:
@@ -340,8 +387,10 @@ def _dense_rows(ws: Worksheet, fws: Worksheet | None) -> Iterator[list[object]]:
 
 
 def decode(data: bytes, file: str) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM) first, then GB18030 (⊇ GBK)."""
-    for enc in ("utf-8-sig", "gb18030"):
+    """Text and encoding name: UTF-8 (with or without BOM) first, then GB18030 (⊇ GBK); UTF-16
+    when the file starts with its byte-order mark (Excel's “Unicode text” export)."""
+    utf16 = data.startswith((b"\xff\xfe", b"\xfe\xff"))
+    for enc in ("utf-16",) if utf16 else ("utf-8-sig", "gb18030"):
         try:
             return data.decode(enc), enc
         except UnicodeDecodeError:

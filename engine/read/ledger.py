@@ -18,6 +18,7 @@ from engine.errors import InputError
 from engine.model.ledger import Ledger, LedgerForm, LedgerRow, RowPlace, RowValues, collector_paused
 from engine.read.grid import Grid, is_empty, load_csv, load_xlsx
 from engine.read.structured import parse_document
+from engine.read.text import one_line_errors
 
 _BRACKET = re.compile(r"[（(][^）)]*[）)]$")
 _HEADER_ROWS = 15
@@ -145,6 +146,10 @@ def _from_document(data: Any, form: LedgerForm, file: str) -> Ledger:
                                  hint="列名见 hazcheck forms show hazard-ledger")
             if key == "facts" and isinstance(v, dict):
                 v = "；".join(f"{a}={b}" for a, b in v.items())
+            elif isinstance(v, (dict, list, tuple, set, bytes)):  # no spreadsheet cell holds these
+                raise InputError(f"第 {i + 1} 行：列 “{k}” 应为一个值（文字、数字或日期），"
+                                 f"写的是{'映射' if isinstance(v, dict) else '列表'}", file=file,
+                                 field=str(k))
             raw[key] = None if is_empty(v) else v
             written[key] = str(k)
         rows.append(LedgerRow(i + 1, raw, RowPlace(None, {}, written)))
@@ -211,6 +216,7 @@ def _fit(loaded: Loaded, form: LedgerForm) -> tuple[bool, int]:
     return all(f.key in keys for f in form.fields if f.required), len(keys)
 
 
+@one_line_errors
 def detect_ledger(path: Path, forms: Iterable[LedgerForm]) -> Ledger | None:
     """The file read as the ledger form its header fits best, or None (not a ledger).
 
@@ -232,6 +238,7 @@ def detect_ledger(path: Path, forms: Iterable[LedgerForm]) -> Ledger | None:
     return _ledger_from(loaded, best, str(path))
 
 
+@one_line_errors
 def read_ledger(path: Path, form: LedgerForm) -> Ledger:
     """The file read as ``form`` (named with ``--form``): every json/yaml column must be known."""
     loaded = _load(path)

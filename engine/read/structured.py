@@ -9,6 +9,8 @@ spreadsheet, every name here was chosen on purpose, so an unknown name is an err
 from __future__ import annotations
 
 import json
+import re
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +28,25 @@ _ROW_META = {"unit", "unit_kind", "is_total", "values"}
 _DOC_META = {"form", "period", "title", "source", "rows"}
 
 
+MAX_YAML_DEPTH = 100  # a return nests five levels; PyYAML's scanner is quadratic in flow depth
+
+
 class _TextLoader(yaml.SafeLoader):
-    """SafeLoader that keeps dates as text (periods are compared as strings)."""
+    """SafeLoader that keeps dates as text (periods are compared as strings), and refuses
+    nesting deeper than MAX_YAML_DEPTH before the scanner's cost grows with it: a 20 KB file of
+    ``[[[[…`` took seconds per read, and Python's recursion limit would stop it later anyway."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_YAML_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"嵌套超过 {MAX_YAML_DEPTH} 层，无法读取",
+                                                  self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 _TextLoader.yaml_implicit_resolvers = {
@@ -55,11 +74,15 @@ def _expanded(node: yaml.Node, file: str, limit: int) -> None:
     """Refuse a document whose aliases expand past ``limit`` nodes, or with a repeated key,
     before anything is built (the composed graph shares aliased nodes, so counting is cheap)."""
     sizes: dict[int, int] = {}
+    inside: set[int] = set()  # the nodes being counted: reaching one again is a recursive alias
 
     def size(n: yaml.Node) -> int:
         if id(n) in sizes:
             return sizes[id(n)]
-        sizes[id(n)] = 1  # a node reached again while it is counted: a recursive alias
+        if id(n) in inside:  # &a {values: *a}: built, it would be a mapping that contains itself
+            raise InputError("YAML 的别名（*）指向包含它自己的节点（递归），无法读取", file=file,
+                             line=n.start_mark.line + 1)
+        inside.add(id(n))
         total = 1
         if isinstance(n, yaml.MappingNode):
             seen: dict[object, int] = {}
@@ -76,13 +99,33 @@ def _expanded(node: yaml.Node, file: str, limit: int) -> None:
             raise InputError(f"YAML 的别名（&/*）展开后超过 {limit:,} 个节点，未读取（可能是恶意构造的文件）",
                              file=file, line=n.start_mark.line + 1,
                              hint="真实的报表不用别名；确需读取请设置 HAZCHECK_MAX_YAML_NODES")
+        inside.discard(id(n))
         sizes[id(n)] = total
         return total
 
     size(node)
 
 
+_NOT_BRACKETS = re.compile(r"[^\[\]{}]+")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _flow_depth(text: str, file: str) -> None:
+    """Refuse ``[[[[…`` (or ``{``) deeper than MAX_YAML_DEPTH before PyYAML scans it: its scanner
+    keeps every open bracket on a line as a possible key and checks them all at each token, so a
+    20 KB line of brackets took seconds per read. Brackets inside quotes count too — a real return
+    has no hundred unclosed brackets in its text either."""
+    only = _NOT_BRACKETS.sub("", text) if "[" in text or "{" in text else ""
+    if len(only) <= MAX_YAML_DEPTH or max(accumulate(map(_STEP.__getitem__, only))) <= MAX_YAML_DEPTH:
+        return
+    nth = next(i for i, d in enumerate(accumulate(map(_STEP.__getitem__, only))) if d > MAX_YAML_DEPTH)
+    at = next(m.start() for i, m in enumerate(re.finditer(r"[\[\]{}]", text)) if i == nth)
+    raise InputError(f"YAML 的括号嵌套超过 {MAX_YAML_DEPTH} 层，无法读取", file=file,
+                     line=text.count("\n", 0, at) + 1)
+
+
 def _yaml(text: str, file: str) -> Any:
+    _flow_depth(text, file)
     loader = _TextLoader(text)
     try:
         node = loader.get_single_node()
@@ -117,9 +160,13 @@ def parse_document(path: Path, file: str, fmt: str) -> Any:
     except ValueError as exc:  # a repeated JSON key, or an int with 5000 digits
         said = str(exc) if "重复" in str(exc) else "文件中有无法读取的数值（位数过多）"
         raise InputError(said, file=file) from exc
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL, a control code)
+        line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
+        raise InputError(f"YAML 格式错误：不允许的字符 {exc.character!r}（{exc.reason}）(YAMLError)",
+                         file=file, line=line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise InputError(f"YAML 格式错误：{problem} (YAMLError)", file=file,
                          line=mark.line + 1 if mark else None) from exc
 

@@ -7,8 +7,13 @@ compares text goes through these helpers so all readers agree on what "the same"
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
+
+from engine.errors import InputError
 
 # Measure units seen in header "unit rows" and in brackets after labels.
 UNIT_WORDS: frozenset[str] = frozenset({
@@ -132,3 +137,31 @@ def unit_from_text(text: str) -> str | None:
     if not rest or is_unit_word(rest):
         return None
     return clean_unit_name(rest)
+
+
+_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return {"\r": "\\r", "\n": "\\n"}.get(m[0], f"\\u{ord(m[0]):04x}")
+
+
+def one_line_errors(read: Callable[_P, _R]) -> Callable[_P, _R]:
+    """A reader whose InputError stays one line: a key, header or file name from the file may
+    hold a line break (a quoted CSV header, a JSON key "\\n"), which the message quotes; each
+    becomes its escape (``\\n``) in the message, field, hint and file name."""
+
+    @functools.wraps(read)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return read(*args, **kwargs)
+        except InputError as exc:
+            for name in ("message", "field", "hint", "file"):
+                value = getattr(exc, name)
+                if isinstance(value, str) and _BREAKS.search(value):
+                    setattr(exc, name, _BREAKS.sub(_escaped, value))
+            raise
+
+    return wrapper
