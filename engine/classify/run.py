@@ -175,6 +175,7 @@ class Classifier:
         self._own_keys: dict[tuple[str, tuple[str, ...]], frozenset[str]] = {}
         self._by_key: dict[str, tuple[dict[str, list[int]], dict[int, int]]] = {}
         self._near: dict[str, NearWords] = {}
+        self._elements: dict[str, tuple[LoadedItem, ...]] = {}  # plan digest -> its counted elements
         self._readings: dict[tuple[str, frozenset[str]], TextReading] = {}
         self._editions = EditionsInForce(cs)
         self._selections: dict[tuple[str | None, tuple[str, ...]], Selection] = {}
@@ -614,7 +615,9 @@ class Classifier:
         喷头 names several elements, and a rule left open on words alone would make every fire
         finding 待确认. A description speaks of one situation (``described``): an element's other
         situations, which nothing stated touches, do not keep it open — as for items."""
-        candidates = [it for it in plan.items if it.item.element]
+        candidates = self._elements.get(plan.digest)
+        if candidates is None:  # once per plan, not once per distinct finding of a large ledger
+            candidates = self._elements[plan.digest] = tuple(it for it in plan.items if it.item.element)
         if not candidates:
             return []
         about = {(it.standard_id, it.ref) for it in candidates
