@@ -5,6 +5,21 @@ The CLI turns these into exit code 2 without a traceback; everything else is a b
 
 from __future__ import annotations
 
+import re
+
+# Line breaks of every kind Python's splitlines() honours: text quoted from a file (a header, a
+# key, a file name) may hold one, and an error must stay one line.
+_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _escaped(m: re.Match[str]) -> str:
+    return {"\r": "\\r", "\n": "\\n"}.get(m[0], f"\\u{ord(m[0]):04x}")
+
+
+def escape_breaks(text: str) -> str:
+    """``text`` with each line break shown as its escape (``\\n``), so it prints as one line."""
+    return _BREAKS.sub(_escaped, text) if _BREAKS.search(text) else text
+
 
 class HazcheckError(Exception):
     """Base: a problem the user can fix, printed as one line ``where: what``."""
@@ -29,7 +44,7 @@ class HazcheckError(Exception):
     def one_line(self) -> str:
         where = self.location()
         text = f"{where}: {self.message}" if where else self.message
-        return f"{text}（提示：{self.hint}）" if self.hint else text
+        return escape_breaks(f"{text}（提示：{self.hint}）" if self.hint else text)
 
 
 class RuleFileError(HazcheckError):

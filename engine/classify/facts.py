@@ -14,12 +14,13 @@ from typing import Any
 
 from engine.load.criteria import CriteriaSet, value_hint
 from engine.model.criteria import Fact
-from engine.read.numbers import yes_no
+from engine.read.numbers import exact_number, yes_no
 
 _TRUE = frozenset({"对", "存在"})  # beyond engine.read.numbers.yes_no: words inspectors use
 _FALSE = frozenset({"没有", "不存在", "未"})
-_NUMBER = re.compile(r"^\s*([-+]?\d+(?:\.\d+)?)\s*(\S*)\s*$")
-_PAIR_SPLIT = re.compile(r"[；;，,、\n]+")
+_NUMBER = re.compile(r"^\s*([-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*(\S*)\s*$")
+_PAIR_SPLIT = re.compile(r"([；;，,、\n]+)")
+_THOUSANDS_TAIL = re.compile(r"^\d{3}(?:\.\d+)?\s*\S*$")  # "100" after "数量=1," is 1,100
 
 
 class FactError(ValueError):
@@ -40,8 +41,13 @@ def _fact(cs: CriteriaSet, name: str) -> Fact:
     return fact
 
 
-def parse_value(fact: Fact, raw: Any) -> bool | float | int | str:
-    """The value of ``fact`` as written; raises FactError when it cannot be that type."""
+def parse_value(fact: Fact, raw: Any, units: Mapping[str, float] | None = None) -> bool | float | int | str:
+    """The value of ``fact`` as written; raises FactError when it cannot be that type.
+
+    ``units``: the spellings of the fact's unit (criteria/reading.yaml, e.g. 万吨 and 吨 for 万t)
+    with their factor into it; without it only the unit itself is accepted. A number no backend
+    holds exactly (beyond 2**53) or not finite is refused, so the backends cannot disagree on it.
+    """
     if fact.type == "bool":
         answer = yes_no(raw, _TRUE, _FALSE)
         if answer is None:
@@ -50,12 +56,24 @@ def parse_value(fact: Fact, raw: Any) -> bool | float | int | str:
     if fact.type == "number":
         if isinstance(raw, bool):
             raise FactError(fact.name, f"“{fact.name}” 应为数值（{fact.unit}），写的是 “{raw}”")
+        spellings = dict(units or {})
+        if fact.unit:
+            spellings.setdefault(fact.unit, 1.0)
+        m = None if isinstance(raw, (int, float)) else _NUMBER.match(str(raw))
         if isinstance(raw, (int, float)):
+            value = float(raw)
+        elif not m or (m.group(2) and m.group(2) not in spellings):
+            said = f"以 {fact.unit} 计的数值" if fact.unit else "数值"
+            hint = f"单位可写作 {'、'.join(spellings)}" if len(spellings) > 1 else None
+            raise FactError(fact.name, f"“{fact.name}” 应为{said}，写的是 “{raw}”", hint)
+        else:
+            value = float(m.group(1).replace(",", "")) * (spellings[m.group(2)] if m.group(2) else 1.0)
+        if not exact_number(value):
+            raise FactError(fact.name, f"“{fact.name}” 的数值 “{raw}” 超出可精确计算的范围"
+                                       "（应为有限数，绝对值不超过 2⁵³）")
+        if isinstance(raw, int) and not isinstance(raw, bool):
             return raw
-        m = _NUMBER.match(str(raw))
-        if not m or (m.group(2) and m.group(2) != fact.unit):
-            raise FactError(fact.name, f"“{fact.name}” 应为以 {fact.unit} 计的数值，写的是 “{raw}”")
-        value = float(m.group(1))
+        value = round(value, 10)  # 1100 吨 → 0.11 万t, not 0.11000000000000001
         return int(value) if value.is_integer() else value
     text = str(raw).strip()
     if fact.values and text not in fact.values:
@@ -72,14 +90,25 @@ def typed_facts(cs: CriteriaSet, raw: Mapping[str, Any]) -> dict[str, Any]:
             continue
         if fact.key in out:
             raise FactError(str(name), f"“{fact.name}” 写了两次")
-        out[fact.key] = parse_value(fact, value)
+        units = cs.reading.spellings(fact.unit) if cs.reading is not None and fact.type == "number" else None
+        out[fact.key] = parse_value(fact, value, units)
     return out
 
 
 def parse_pairs(text: str) -> dict[str, str]:
     """``积水=是；场所=事故坑`` (also ``：`` or ``:``) as {name: value}."""
     out: dict[str, str] = {}
-    for part in _PAIR_SPLIT.split(text):
+    parts: list[str] = []
+    pieces = _PAIR_SPLIT.split(text)
+    for i in range(0, len(pieces), 2):
+        part = pieces[i]
+        glue = pieces[i - 1] if i else ""
+        grouped = glue in (",", "，") and _THOUSANDS_TAIL.match(part)
+        if parts and grouped and re.search(r"=\s*[-+]?\d{1,3}(?:,\d{3})*$", parts[-1]):
+            parts[-1] += "," + part  # 数量=1,100: a thousands separator, not a second pair
+        else:
+            parts.append(part)
+    for part in parts:
         if not part.strip():
             continue
         m = re.match(r"^\s*([^=＝:：]+?)\s*[=＝:：]\s*(.*?)\s*$", part)

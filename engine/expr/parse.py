@@ -20,6 +20,7 @@ author writes can execute code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.expr.nodes import And, Arith, Cmp, Const, Expr, In, Name, Neg, Not, Or
@@ -79,6 +80,8 @@ def _tokenize(text: str) -> list[_Tok]:
             if tok == "=":
                 raise ExprSyntaxError("相等请写作 ==", pos + 1)
             toks.append(_Tok("op", _OPS.get(tok, tok), pos))
+        elif kind == "num" and len(tok.replace(".", "")) > MAX_DIGITS:
+            raise ExprSyntaxError(f"数值超过 {MAX_DIGITS} 位", pos + 1)
         elif kind == "quoted":
             toks.append(_Tok("name", tok[1:-1], pos))
         elif kind != "ws":
@@ -88,10 +91,26 @@ def _tokenize(text: str) -> list[_Tok]:
     return toks
 
 
+# Nesting deeper than this (brackets, not, minus, and each operator of an arithmetic chain) is
+# refused as a syntax error before Python's own recursion limit is reached in the parser or in
+# the passes that walk the tree; no real condition comes near it.
+MAX_NESTING = 60
+# Digits in one number: beyond this a count is not a count (and int() of thousands of digits
+# raises its own ValueError), so the tokenizer refuses it with the column.
+MAX_DIGITS = 30
+
+
 class _Parser:
     def __init__(self, text: str) -> None:
         self.toks = _tokenize(text)
         self.i = 0
+        self.depth = 0
+
+    def nest(self, tok: _Tok) -> None:
+        """Count one more level of (, not or unary minus; refuse past MAX_NESTING."""
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise ExprSyntaxError(f"条件的括号、非、负号或连续运算超过 {MAX_NESTING} 层", tok.pos + 1)
 
     def peek(self) -> _Tok:
         return self.toks[self.i]
@@ -134,8 +153,12 @@ class _Parser:
         return items[0] if len(items) == 1 else And(tuple(items))
 
     def not_(self) -> Expr:
+        tok = self.peek()
         if self.accept("kw", "not"):
-            return Not(self.not_())
+            self.nest(tok)
+            node = Not(self.not_())
+            self.depth -= 1
+            return node
         return self.cmp()
 
     def cmp(self) -> Expr:
@@ -154,22 +177,30 @@ class _Parser:
         return left
 
     def sum(self) -> Expr:
-        node = self.term()
-        while self.peek().kind == "op" and self.peek().text in "+-":
-            op = self.take().text
-            node = Arith(op, node, self.term())
-        return node
+        return self.chain("+-", self.term)
 
     def term(self) -> Expr:
-        node = self.unary()
-        while self.peek().kind == "op" and self.peek().text in "*/":
-            op = self.take().text
-            node = Arith(op, node, self.unary())
+        return self.chain("*/", self.unary)
+
+    def chain(self, ops: str, operand: Callable[[], Expr]) -> Expr:
+        """A left-deep chain ``a + b - c``: each operator is one more level of the tree that
+        later passes walk recursively, so it counts towards MAX_NESTING like a bracket."""
+        node = operand()
+        levels = 0
+        while self.peek().kind == "op" and self.peek().text in ops:
+            tok = self.take()
+            self.nest(tok)
+            levels += 1
+            node = Arith(tok.text, node, operand())
+        self.depth -= levels
         return node
 
     def unary(self) -> Expr:
+        tok = self.peek()
         if self.accept("op", "-"):
+            self.nest(tok)
             operand = self.unary()
+            self.depth -= 1
             if isinstance(operand, Const) and isinstance(operand.value, (int, float)):
                 return Const(-operand.value)
             return Neg(operand)
@@ -186,8 +217,10 @@ class _Parser:
         if tok.kind == "name":
             return Name(tok.text)
         if tok.kind == "op" and tok.text == "(":
+            self.nest(tok)
             node = self.or_()
             self.expect("op", ")", ")")
+            self.depth -= 1
             return node
         found = tok.text or "结尾"
         raise ExprSyntaxError(f"此处应为指标名、数值或括号，实际为 “{found}”", tok.pos + 1)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from engine.errors import RuleFileError
+from engine.errors import RuleFileError, escape_breaks
 
 PathKey = tuple[Any, ...]
 
@@ -43,9 +43,7 @@ class Located:
                              field=_one_line(_dotted(path)) or None, hint=hint and _one_line(hint))
 
 
-def _one_line(text: str) -> str:
-    """A key quoted in a message may hold a line break ("事实\\n第二行"): shown as its escape."""
-    return text.replace("\r", "\\r").replace("\n", "\\n") if "\n" in text or "\r" in text else text
+_one_line = escape_breaks  # a key quoted in a message may hold a line break ("事实\\n第二行")
 
 
 def _dotted(path: PathKey) -> str:

@@ -67,7 +67,8 @@ def is_blank_text(text: str) -> bool:
 MAX_EXACT = 2 ** 53
 
 
-def _exact(value: float) -> bool:
+def exact_number(value: float) -> bool:
+    """True when every backend holds ``value`` exactly: finite and within ±2**53."""
     return math.isfinite(value) and abs(value) <= MAX_EXACT
 
 
@@ -94,7 +95,7 @@ def _parse_text(raw: str, kind: str) -> tuple[float | None, CellStatus]:
     if text in BLANK_MARKS:
         return None, "blank"
     value = _number(text)
-    if value is None or not _exact(value):
+    if value is None or not exact_number(value):
         return None, "unreadable"
     if kind == "flag" and value not in (0.0, 1.0):
         return None, "unreadable"
@@ -116,7 +117,7 @@ def parse_value(raw: object, kind: str) -> tuple[float | None, CellStatus]:
             if isinstance(raw, int) and abs(raw) > MAX_EXACT:
                 return None, "unreadable"
             value = float(raw)
-            if not _exact(value):
+            if not exact_number(value):
                 return None, "unreadable"
             if kind == "flag" and value not in (0.0, 1.0):
                 return None, "unreadable"

@@ -13,7 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from engine.errors import InputError
+from engine.errors import InputError, escape_breaks
 
 # Measure units seen in header "unit rows" and in brackets after labels.
 UNIT_WORDS: frozenset[str] = frozenset({
@@ -139,13 +139,8 @@ def unit_from_text(text: str) -> str | None:
     return clean_unit_name(rest)
 
 
-_BREAKS = re.compile("[\r\n\x0b\x0c\x85\u2028\u2029]")
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
-
-
-def _escaped(m: re.Match[str]) -> str:
-    return {"\r": "\\r", "\n": "\\n"}.get(m[0], f"\\u{ord(m[0]):04x}")
 
 
 def one_line_errors(read: Callable[_P, _R]) -> Callable[_P, _R]:
@@ -160,8 +155,8 @@ def one_line_errors(read: Callable[_P, _R]) -> Callable[_P, _R]:
         except InputError as exc:
             for name in ("message", "field", "hint", "file"):
                 value = getattr(exc, name)
-                if isinstance(value, str) and _BREAKS.search(value):
-                    setattr(exc, name, _BREAKS.sub(_escaped, value))
+                if isinstance(value, str):
+                    setattr(exc, name, escape_breaks(value))
             raise
 
     return wrapper

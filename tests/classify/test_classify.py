@@ -404,3 +404,27 @@ def test_the_items_mentioned_are_those_whose_words_occur() -> None:
         norm = normalise(text)
         expected = {n for n, it in enumerate(items) if words_in(norm, it.item.mentions, normalised=True)}
         assert mentioned(items, norm) == expected, text
+
+
+@pytest.mark.parametrize(("written", "value"), [
+    ("110万吨", 110), ("110 万t", 110), ("1100吨", 0.11), ("1,100", 1100), ("1,100万t", 1100), ("-3", -3),
+])
+def test_numbers_in_the_units_people_write(criteria: CriteriaSet, written: str, value: float) -> None:
+    """--fact and 事实 cells accept the spellings criteria/reading.yaml gives the fact's unit
+    (万吨 for 万t, 吨 converted), and a thousands separator — also inside a list of pairs."""
+    fact = criteria.vocabulary.get("年原煤产量")
+    assert fact is not None and fact.unit == "万t"
+    assert typed_facts(criteria, parse_pairs(f"年原煤产量={written}；核定生产能力=90"))[fact.key] == value
+
+
+@pytest.mark.parametrize("written", ["inf", "-inf", "nan", "1e309", "9" * 20, "110 公斤", "1,10"])
+def test_unexact_or_foreign_unit_numbers_are_refused(criteria: CriteriaSet, written: str) -> None:
+    with pytest.raises(FactError) as info:
+        typed_facts(criteria, {"年原煤产量": written})
+    assert info.value.name == "年原煤产量"
+
+
+@pytest.mark.parametrize("raw", [float("inf"), float("nan"), 2 ** 60, -1e300])
+def test_json_numbers_outside_the_exact_range_are_refused(criteria: CriteriaSet, raw: float) -> None:
+    with pytest.raises(FactError, match="精确"):
+        typed_facts(criteria, {"年原煤产量": raw})

@@ -127,11 +127,7 @@ def test_classify_any_structured_corpus_file(name: str, time_limit: None) -> Non
         _one_line_naming(result, name)
 
 
-# engine/expr/parse.py recurses once per nesting level (outside this change): reported, see
-# test_properties.py::test_the_parser_on_deep_nesting_and_long_numbers
-PARSER_DEPTH = pytest.mark.xfail(strict=True, reason="parse.py: RecursionError on a condition 1,200 deep")
-RULE_FILES = [pytest.param(n, marks=PARSER_DEPTH) if n == "rulefile-deep-condition.yaml" else n
-              for n in ENTRIES if n.endswith(".yaml")]
+RULE_FILES = [n for n in ENTRIES if n.endswith(".yaml")]
 
 
 @pytest.mark.parametrize("name", RULE_FILES)

@@ -353,18 +353,27 @@ def test_the_parser_on_conditions_nearly_right(text: str, cut: int, piece: str) 
     _only(_EXPR_ERRORS, lambda: _parse_and_normalize(text[:cut] + piece + text[cut:]))  # one token wrong
 
 
-_DEEP = [("(" * 3000 + "a > 1" + ")" * 3000), "-" * 3000 + "a > 1", "not " * 3000 + "a", "a > " + "9" * 5000]
+_DEEP = [("(" * 3000 + "a > 1" + ")" * 3000), "-" * 3000 + "a > 1", "not " * 3000 + "a", "a > " + "9" * 5000,
+         "a" + " + a" * 5000 + " > 1", "a > 1" + " and a > 1" * 5000]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine/expr/parse.py (outside this change): a condition nested "
-    "~1000 deep overflows the recursive parser (RecursionError), and a number of 5,000 digits "
-    "raises int()'s ValueError, instead of ExprSyntaxError",
-)
-@pytest.mark.parametrize("text", _DEEP, ids=["parentheses", "minus", "not", "digits"])
+@pytest.mark.parametrize("text", _DEEP, ids=["parentheses", "minus", "not", "digits", "long-sum", "long-and"])
 def test_the_parser_on_deep_nesting_and_long_numbers(text: str) -> None:
-    _only((ExprSyntaxError,), lambda: parse(text))
+    """Past the nesting or digit limit the parser says so at a column; a long flat chain either
+    parses and normalizes or is refused the same way — never RecursionError or ValueError."""
+    _only((ExprSyntaxError, ExprTypeError), lambda: _parse_and_normalize(text))
+
+
+def test_the_parser_names_the_column_of_the_level_past_the_limit() -> None:
+    from engine.expr.parse import MAX_DIGITS, MAX_NESTING
+
+    with pytest.raises(ExprSyntaxError) as deep:
+        parse("(" * (MAX_NESTING + 5) + "a > 1" + ")" * (MAX_NESTING + 5))
+    assert deep.value.column == MAX_NESTING + 1 and "层" in str(deep.value)
+    parse("(" * MAX_NESTING + "a > 1" + ")" * MAX_NESTING)  # at the limit: still a condition
+    with pytest.raises(ExprSyntaxError) as digits:
+        parse("a > " + "9" * (MAX_DIGITS + 1))
+    assert digits.value.column == 5
 
 
 # ----------------------------------------------------------------------------- readers
