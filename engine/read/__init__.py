@@ -13,7 +13,7 @@ from engine.errors import InputError
 from engine.model.forms import Form
 from engine.model.records import Submission
 from engine.read.assemble import Reading, finish
-from engine.read.grid import Grid, load_csv, load_xlsx
+from engine.read.grid import Grid, bound, load_csv, load_xlsx
 from engine.read.headers import choose_form, detect_form
 from engine.read.sections import read_vertical
 from engine.read.structured import read_structured
@@ -28,9 +28,9 @@ _FORMATS = {".xlsx": "xlsx", ".xlsm": "xlsx", ".csv": "csv", ".txt": "csv", ".js
 
 def _check_path(path: Path, file: str) -> str:
     if not path.exists():
-        raise InputError("文件不存在 (file not found)", file=file)
+        raise InputError("文件不存在", file=file)
     if path.is_dir():
-        raise InputError("这是一个文件夹，不是报表文件 (is a directory)", file=file,
+        raise InputError("这是一个文件夹，不是报表文件", file=file,
                          hint="请指定具体的 .xlsx/.csv/.json/.yaml 文件")
     fmt = _FORMATS.get(path.suffix.lower())
     if fmt is None:
@@ -38,11 +38,11 @@ def _check_path(path: Path, file: str) -> str:
         if path.suffix.lower() in (".xls", ".et", ".wps"):
             hint = "旧版 .xls 请用 Excel/WPS 另存为 .xlsx"
         shown = path.suffix or "（无扩展名）"
-        raise InputError(f"不支持的文件类型“{shown}” (unsupported file type)", file=file,
+        raise InputError(f"不支持的文件类型“{shown}”", file=file,
                          hint=hint)
     try:
         if path.stat().st_size == 0:
-            raise InputError("文件为空 (empty file)", file=file)
+            raise InputError("文件为空", file=file)
     except OSError as exc:
         raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
     return fmt
@@ -88,7 +88,7 @@ def _detected(readings: list[Reading], forms: dict[str, Form], file: str) -> str
     ranked = sorted(best.values(), key=lambda r: (-r.score, r.form_id))[:3]
     listing = "；".join(f"{r.form_id}（表单 {len(forms[r.form_id].indicators)} 个指标中对上 {r.score} 个，"
                        f"文件 {r.width} 列中对上 {r.score} 列）" for r in ranked)
-    raise InputError("表头与已知表单都不够吻合，不作猜测 (no form fits the headers)", file=file,
+    raise InputError("表头与已知表单都不够吻合，不作猜测", file=file,
                      hint=f"最接近的：{listing or '（无）'}；确是其中之一请用 --form 指定，"
                           "本地自己的表格请用规则包（--rules）描述")
 
@@ -101,15 +101,29 @@ def _pick(readings: list[Reading], form_id: str | None, forms: dict[str, Form],
     mine = [r for r in readings if r.form_id == form_id]
     chosen = min(mine, key=lambda r: (-r.score, r.order))
     if chosen.score == 0:
-        raise InputError(f"表头与表单 {form_id} 的指标一个也对不上 (no column matched)",
+        raise InputError(f"表头与表单 {form_id} 的指标一个也对不上",
                          file=file, hint="请检查表头，或换用其他 --form")
     if chosen.error is not None:
         raise chosen.error
     if chosen.build is not None:
         chosen.rows = chosen.build()
     if not chosen.rows:
-        raise InputError("表头可以识别，但没有找到任何数据行 (no data rows)", file=file)
+        raise InputError("表头可以识别，但没有找到任何数据行", file=file)
     return chosen
+
+
+def _bounded(grids: list[Grid], file: str) -> None:
+    """Refuse a return far longer than any real one before it is matched to a form: a return has
+    one row per unit (a province's has thousands at most), and matching and auditing a sheet of
+    100,000 rows took minutes and gigabytes. A hazard ledger is detected before this and has no
+    such bound."""
+    most = bound("HAZCHECK_MAX_RETURN_ROWS")
+    for grid in grids:
+        if len(grid.cells) > most:
+            where = f"工作表“{grid.sheet}”" if grid.sheet else "文件"
+            raise InputError(f"{where}有 {len(grid.cells):,} 行，超过调度表的上限 {most:,} 行，未审核",
+                             file=file, hint="调度表每个单位一行；确是调度表请设置 HAZCHECK_MAX_RETURN_ROWS，"
+                                             "隐患台账请检查表头是否含 隐患描述、隐患等级 等列")
 
 
 @one_line_errors
@@ -124,7 +138,7 @@ def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None =
     path = Path(path)
     file = str(path)
     if form_id is not None and form_id not in forms:
-        raise InputError(f"未知表单“{form_id}” (unknown form)", file=file,
+        raise InputError(f"未知表单“{form_id}”", file=file,
                          hint="已知表单：" + ("、".join(sorted(forms)) or "（无）"))
     fmt = _check_path(path, file)
     unit = clean_unit_name(unit) or None
@@ -140,7 +154,8 @@ def read_submission(path: Path, forms: dict[str, Form], *, form_id: str | None =
     else:
         grids = load_xlsx(path, file)
         if not any(g.cells for g in grids):
-            raise InputError("工作簿中没有任何内容 (empty workbook)", file=file)
+            raise InputError("工作簿中没有任何内容", file=file)
+    _bounded(grids, file)
     chosen = _pick(_readings(grids, forms, unit=unit, file=file), form_id, forms, file)
     form = forms[chosen.form_id]
     return Submission(source=file, format=fmt, form_id=form.id, period=chosen.period,  # type: ignore[arg-type]

@@ -209,7 +209,8 @@ _ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, KeyError, EOFE
 _MERGE = re.compile(rb"""<(?:\w+:)?mergeCell\s[^>]*?\bref\s*=\s*["']([A-Za-z]+)(\d+):([A-Za-z]+)(\d+)["']""")
 # a province's real workbooks stay far below these; each can be raised by its variable
 BOUNDS = {"HAZCHECK_MAX_XLSX_BYTES": 2 * 1024 ** 3,  # the parts of the workbook, unzipped
-          "HAZCHECK_MAX_MERGED_CELLS": 10_000_000}  # cells covered by merged ranges, in all sheets
+          "HAZCHECK_MAX_MERGED_CELLS": 10_000_000,  # cells covered by merged ranges, in all sheets
+          "HAZCHECK_MAX_RETURN_ROWS": 20_000}  # rows of one sheet of a return (one row per unit)
 
 
 def bound(name: str) -> int:
@@ -301,7 +302,7 @@ def _openpyxl_grids(path: Path, file: str, with_formulas: bool) -> list[Grid]:
             formulas = openpyxl.load_workbook(path, data_only=False) if with_formulas else None
     except Exception as exc:
         raise InputError(
-            f"无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式 ({type(exc).__name__})",
+            "无法打开 Excel 工作簿，文件可能已损坏或不是 .xlsx 格式",
             file=file, hint="请用 Excel/WPS 打开后另存为 .xlsx，或导出为 .csv") from exc
     try:
         sheets = list(values.worksheets)
@@ -395,7 +396,7 @@ def decode(data: bytes, file: str) -> tuple[str, str]:
             return data.decode(enc), enc
         except UnicodeDecodeError:
             continue
-    raise InputError("无法识别文件编码，应为 UTF-8 或 GBK (unknown encoding)", file=file,
+    raise InputError("无法识别文件编码，应为 UTF-8 或 GBK", file=file,
                      hint="请用 Excel/WPS 另存为“CSV UTF-8”")
 
 
@@ -425,7 +426,7 @@ def read_text_file(path: Path, file: str) -> tuple[str, str]:
         raise InputError(f"无法读取文件：{exc.strerror}", file=file) from exc
     text, encoding = decode(data, file)
     if not text.strip():
-        raise InputError("文件为空 (empty file)", file=file)
+        raise InputError("文件为空", file=file)
     return text, encoding
 
 
@@ -454,5 +455,5 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
         rows.pop()
         lines.pop()
     if not rows:
-        raise InputError("文件为空 (empty file)", file=file)
+        raise InputError("文件为空", file=file)
     return Grid("csv", rows, lines), encoding

@@ -152,10 +152,10 @@ def choose_form(scores: dict[str, int]) -> str:
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
     listing = "、".join(f"{fid}（匹配 {n} 列）" for fid, n in ranked) or "（无）"
     if not ranked or ranked[0][1] < MIN_SCORE:
-        raise InputError("表头与已知表单都对不上，无法识别表单 (no form matched the headers)",
+        raise InputError("表头与已知表单都对不上，无法识别表单",
                          hint=f"请用 --form 指定表单：{listing}")
     if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-        raise InputError("表头同样符合多个表单，无法自动识别 (ambiguous form)",
+        raise InputError("表头同样符合多个表单，无法自动识别",
                          hint=f"请用 --form 指定表单：{listing}")
     return ranked[0][0]
 

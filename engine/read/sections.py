@@ -190,7 +190,7 @@ def read_vertical(grid: Grid, form: Form, *, unit: str | None, file: str, order:
                 if key in cells:
                     reading.error = reading.error or InputError(
                         f"第{where[key]}行和第{line}行都对应指标 {key}（{form.indicator(key).label}）"
-                        "，无法确定用哪一行 (duplicate row)", file=file, line=line)
+                        "，无法确定用哪一行", file=file, line=line)
                     continue
                 cells[key] = make_cell(v, measure_kind(form, key),
                                        CellRef(sheet=grid.sheet, row=line, column=begin + c + 1))
@@ -205,7 +205,7 @@ def read_vertical(grid: Grid, form: Form, *, unit: str | None, file: str, order:
     name = unit or st.unit
     if not name:
         reading.error = reading.error or InputError(
-            "表中没有写明填报单位 (no unit)", file=file,
+            "表中没有写明填报单位", file=file,
             hint="请用 --unit 指定单位名称，或在表头写“填报单位：XX”")
         return reading
     first = min(where.values())

@@ -153,7 +153,7 @@ def parse_document(path: Path, file: str, fmt: str) -> Any:
             return json.loads(text, object_pairs_hook=_no_repeats)
         return _yaml(text, file)
     except json.JSONDecodeError as exc:
-        raise InputError(f"JSON 格式错误：{exc.msg} (JSONDecodeError)", file=file,
+        raise InputError(f"JSON 格式错误：{exc.msg}", file=file,
                          line=exc.lineno) from exc
     except RecursionError as exc:
         raise InputError("文件嵌套层数过多，无法读取", file=file) from exc
@@ -162,12 +162,12 @@ def parse_document(path: Path, file: str, fmt: str) -> Any:
         raise InputError(said, file=file) from exc
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow (a NUL, a control code)
         line = text.count("\n", 0, exc.position) + 1 if isinstance(exc.position, int) else None
-        raise InputError(f"YAML 格式错误：不允许的字符 {exc.character!r}（{exc.reason}）(YAMLError)",
+        raise InputError(f"YAML 格式错误：不允许的字符 {exc.character!r}（{exc.reason}）",
                          file=file, line=line) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise InputError(f"YAML 格式错误：{problem} (YAMLError)", file=file,
+        raise InputError(f"YAML 格式错误：{problem}", file=file,
                          line=mark.line + 1 if mark else None) from exc
 
 
@@ -216,12 +216,12 @@ def _rows(doc: Any, file: str, forms: dict[str, Form]) -> tuple[list[_Row], dict
         objs, meta, at = doc, {}, "[{}]"
     elif isinstance(doc, dict) and "rows" in doc:
         if not isinstance(doc["rows"], list):
-            raise InputError("rows 应为列表 (list)", file=file, field="rows")
+            raise InputError("rows 应为列表", file=file, field="rows")
         objs, meta, at = doc["rows"], doc, "rows[{}]"
     elif isinstance(doc, dict):
         objs, meta, at = [doc], doc, ""
     else:
-        raise InputError("文件内容应为对象或列表，含 rows 或 unit/values (unexpected structure)",
+        raise InputError("文件内容应为对象或列表，含 rows 或 unit/values",
                          file=file)
     names = {"unit", *(n for f in forms.values() for n in f.unit_column)}
     kinds = {"unit_kind", *(n for f in forms.values() for n in f.unit_kind_column)}
@@ -260,7 +260,7 @@ def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
         for p, v, at in r.values:
             key = matcher.match(p)
             if key is None:
-                raise InputError(f"“{'/'.join(p)}”不是表单 {form_id} 的指标 (unknown indicator)",
+                raise InputError(f"“{'/'.join(p)}”不是表单 {form_id} 的指标",
                                  file=file, field=at)
             if key in seen:
                 label = form.indicator(key).label
@@ -278,6 +278,6 @@ def read_structured(path: Path, forms: dict[str, Form], *, fmt: str, file: str,
                           kind_text=r.kind,
                           is_total=r.is_total))
     if not out:
-        raise InputError("文件中没有任何数据行 (no rows)", file=file)
+        raise InputError("文件中没有任何数据行", file=file)
     period = meta.get("period")
     return form_id, out, str(period) if period is not None else None

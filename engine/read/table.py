@@ -150,7 +150,7 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
             b = mapping[key]
             reading.error = InputError(
                 f"{_col_name(b, paths[b])}和{_col_name(c, paths[c])}都对应指标 {key}"
-                f"（{form.indicator(key).label}），无法确定用哪一列 (duplicate column)",
+                f"（{form.indicator(key).label}），无法确定用哪一列",
                 file=file, line=grid.lines[label_idx[-1]] if label_idx else None)
             continue
         mapping.setdefault(key, c)
@@ -168,8 +168,8 @@ def read_table(grid: Grid, form: Form, *, unit: str | None, file: str, order: in
         fixed_unit = unit or (None if unit_col is not None
                               else next((u for t in above if (u := unit_from_text(t))), None))
     if unit_col is None and fixed_unit is None:
-        msg = ("无法确定填报单位 (no unit column)" if len(body) == 1
-               else "找不到单位列（应为 " + "、".join(form.unit_column) + " 之一）(no unit column)")
+        msg = ("无法确定填报单位" if len(body) == 1
+               else "找不到单位列（应为 " + "、".join(form.unit_column) + " 之一）")
         reading.error = reading.error or InputError(
             msg, file=file, hint="单个单位的报表请用 --unit 指定单位名称")
         return reading

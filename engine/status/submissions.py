@@ -78,7 +78,7 @@ def _header(grid: Grid, known: list[tuple[str, Column]]) -> tuple[int, dict[int,
 
 def _load(path: Path, file: str) -> list[Grid]:
     if not path.exists():
-        raise InputError("文件不存在 (file not found)", file=file)
+        raise InputError("文件不存在", file=file)
     if path.is_dir():
         raise InputError("这是一个文件夹，不是报送登记表", file=file)
     suffix = path.suffix.lower()

@@ -9,6 +9,7 @@ test checks the files on disk are what that script writes.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import time
@@ -99,6 +100,9 @@ def _one_line_naming(result, name: str) -> str:
     lines = [x for x in result.stderr.splitlines() if x.strip()]
     assert len(lines) == 1, result.stderr
     assert name in lines[0], lines[0]
+    # in Chinese: no English tail such as "(empty file)" or an exception's class name
+    said = lines[0].replace(str(CORPUS / name), "").replace(name, "")
+    assert not re.search(r"\((?:[A-Za-z]+ )*[A-Za-z]+\)|[A-Z][a-z]+Error\b|BadZipFile", said), lines[0]
     return lines[0]
 
 
