@@ -894,7 +894,7 @@ def rules_explain(
     out.print(_t(f"{job.rule_id}（{job.title}），表单 {job.form_id}；条件：{job.when}"))
     if not job.explained:
         out.print("没有这类事实（检查 --unit、--row 是否写对）", highlight=False)
-    from engine.evaluate.run import fmt  # values as a finding shows them: 是/否, 14, 0.5
+    from engine.model.findings import shown_value as fmt  # values as a finding shows them: 是/否, 14, 0.5
 
     marks = {True: "✓", False: "✗", None: "？"}
     for item in job.explained:

@@ -150,3 +150,17 @@ def test_progress_bar_only_for_long_inputs_on_a_terminal(monkeypatch) -> None:
     long("按判定标准判定", 10_000, 10_000)
     long.close()
     assert "按判定标准判定" in screen.getvalue() or "读取各行" in screen.getvalue()
+
+
+def test_the_csv_report_speaks_chinese_and_keeps_the_keys_for_systems(tmp_path: Path) -> None:
+    """级别 is 错误/警告, 数值 is 标签=值 pairs (no raw JSON), 指标代码 keeps the keys."""
+    import csv
+
+    out = tmp_path / "r.csv"
+    assert runner.invoke(app, ["audit", str(DISTRICT / "return.xlsx"), "--format", "csv",
+                               "--output", str(out)]).exit_code == 1
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows and {r["级别"] for r in rows} <= {"错误", "警告", "提示"}
+    assert not any(r["数值"].startswith("{") or "true" in r["数值"] or "null" in r["数值"] for r in rows)
+    part = next(r for r in rows if r["规则"] == "part-le-whole")
+    assert "分项值=" in part["数值"] and part["指标代码"] and ";" in part["指标代码"]

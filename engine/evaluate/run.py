@@ -11,7 +11,7 @@ from engine.errors import EvaluationError
 from engine.evaluate.source import Backend
 from engine.facts import Fact, derive_facts
 from engine.load.factkinds import fact_kinds
-from engine.model.findings import AuditResult, Finding, RateValue, Summary
+from engine.model.findings import AuditResult, Finding, RateValue, Summary, shown_value
 from engine.model.records import Submission
 from engine.model.rules import SEVERITY_ORDER
 from engine.model.trusted import trusted
@@ -65,19 +65,6 @@ _CLOSURES: Any = None
 _UNIT_KEYS = {"unit", "unit_kind", "unit_kind_known", "is_total"}  # already in Finding.unit
 
 
-def fmt(value: Any) -> str:
-    """Numbers as an office worker writes them; booleans as 是/否."""
-    if value is None:
-        return "空"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return f"{value:.4f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
 def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     rule = compiled.rule
     data = fact.data
@@ -91,7 +78,7 @@ def build_finding(compiled: CompiledRule, fact: Fact, plan: Plan) -> Finding:
     cells = [fact.field_cells[k] for k in fields if k in fact.field_cells] or fact.cells
     message = rule.message
     for written, key in compiled.placeholders:
-        message = message.replace("{" + written + "}", fmt(data.get(key)))
+        message = message.replace("{" + written + "}", shown_value(data.get(key)))
     # built from values the engine made and typed itself, so without validation: a city's ledger
     # has a million findings, and the labels of one rule are one shared mapping, not a copy each
     return trusted(Finding, {

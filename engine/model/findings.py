@@ -87,3 +87,16 @@ class AuditResult(BaseModel):
 
 
 AuditResult.model_rebuild()  # details: a list of its own kind
+
+
+def shown_value(value: Any) -> str:
+    """A value as a finding shows it to an office worker: 是/否, 14, 0.5, 空 (messages, CSV)."""
+    if value is None:
+        return "空"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return f"{value:.4f}".rstrip("0").rstrip(".")
+    return str(value)
