@@ -61,7 +61,9 @@ def test_a_csv_grid_is_read_as_its_cells_tidied_one_by_one(catalog, tmp_path) ->
     source = bundled("cases") / "hazard-ledger" / "district-2024-q1" / "ledger.csv"
     text = source.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
-    extra = [",,,,,,", "  , ,", lines[-1].replace(",", ",  ,", 1)]  # blank rows, a blank cell, a short row
+    last = lines[-1].split(",")
+    blanked = ",".join([last[0], "  ", *last[2:]])  # one cell blanked with spaces, the width kept
+    extra = [",,,,,,", "  , ,", blanked]  # blank rows, a blank cell, a short row
     path = tmp_path / "ledger.csv"
     path.write_text("\n".join([*lines, *extra, lines[1][: len(lines[1]) // 2]]) + "\n", encoding="utf-8")
     grid = load_csv(path, str(path))[0]

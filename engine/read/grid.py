@@ -430,6 +430,39 @@ def read_text_file(path: Path, file: str) -> tuple[str, str]:
     return text, encoding
 
 
+def _check_record_widths(rows: list[list[object]], lines: list[int], spans: list[int], file: str) -> None:
+    """Refuse a CSV whose records do not line up, naming the line, instead of misreading it.
+
+    A spreadsheet's export gives every record the same number of fields. A record with more,
+    and something in the extra ones, has stray separators (it used to surface as "columns 30
+    and 31 both map to one indicator"); a record spanning several lines and short of the rest
+    began with a quote that is never closed (it swallowed the rest of the file
+    into one cell, then "no data rows"). Shorter title rows are fine, and blank fields past the
+    usual width are dropped (they are nothing, and would otherwise widen the header).
+    """
+    widths = Counter(len(r) for r in rows if len(r) > 1)
+    if not widths:
+        return
+    usual = widths.most_common(1)[0][0]
+    for i in spans:
+        if len(rows[i]) < usual:
+            raise InputError(f"这一行起的引号没有闭合：其后的内容读成了跨越多行的 {len(rows[i])} 个字段，"
+                             f"与其他行的 {usual} 个对不上", file=file, line=lines[i],
+                             hint="请检查这一行单元格中的英文双引号")
+    # hand-written files often leave trailing fields out of data rows, so the header (the first
+    # record with two filled cells) may be the widest: its width is allowed too
+    header = next((r for r in rows if sum(1 for v in r if not is_empty(v)) > 1), rows[0])
+    usual = max(usual, len(header))
+    if max(widths) > usual:
+        for i, r in enumerate(rows):
+            if len(r) > usual:
+                if any(not is_empty(v) for v in r[usual:]):
+                    raise InputError(
+                        f"这一行有 {len(r)} 个字段，比其他行（{usual} 个）多 {len(r) - usual} 个", file=file,
+                        line=lines[i], hint="多出的内容可能含有未加引号的逗号或分隔符")
+                del r[usual:]
+
+
 def load_csv(path: Path, file: str) -> tuple[Grid, str]:
     """The CSV as a Grid (row numbers are the line each record starts on) and its encoding."""
     text, encoding = read_text_file(path, file)
@@ -438,6 +471,7 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff(text))
     del text  # the reader holds it; a million-row file is not kept twice
     texts: dict[str, str] = {}  # one object per distinct cell text: ledgers repeat theirs on every row
+    spans: list[int] = []  # records that span several lines (a cell with line breaks, or a stray quote)
     try:
         while True:
             start = reader.line_num + 1
@@ -448,9 +482,11 @@ def load_csv(path: Path, file: str) -> tuple[Grid, str]:
             rows.append([texts.setdefault(v, v) if v.strip() else None
                          for v in record])
             lines.append(start)
+            if reader.line_num > start:
+                spans.append(len(rows) - 1)
     except csv.Error as exc:
-        raise InputError(f"CSV 格式错误：{exc} (csv.Error)", file=file,
-                         line=reader.line_num or None) from exc
+        raise InputError(f"CSV 格式错误：{exc}", file=file, line=reader.line_num or None) from exc
+    _check_record_widths(rows, lines, spans, file)
     while rows and all(is_empty(v) for v in rows[-1]):
         rows.pop()
         lines.pop()

@@ -135,3 +135,26 @@ def test_a_return_longer_than_any_real_one_is_refused_and_the_bound_can_be_raise
     assert len(result.stderr.strip().splitlines()) == 1
     monkeypatch.setenv("HAZCHECK_MAX_RETURN_ROWS", str(len(lines)))
     assert runner.invoke(app, ["audit", str(path)]).exit_code in (0, 1)
+
+
+@pytest.mark.parametrize(("change", "said"), [
+    (lambda row: row + ",1,2,3", "多 3 个"),  # stray separators: was "第30列和第31列都对应指标"
+    (lambda row: '"' + row, "引号没有闭合"),  # an unclosed quote: was "no data rows" with no line
+])
+def test_a_csv_record_that_does_not_line_up_is_named_at_its_line(tmp_path: Path, change, said: str) -> None:
+    lines = CLEAN.read_text(encoding="utf-8-sig").splitlines()
+    lines[2] = change(lines[2])
+    path = tmp_path / "bad.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["audit", str(path)])
+    assert result.exit_code == 2 and f"{path}:3:" in result.stderr and said in result.stderr
+
+
+def test_a_cell_with_line_breaks_and_blank_trailing_fields_are_fine(tmp_path: Path) -> None:
+    lines = CLEAN.read_text(encoding="utf-8-sig").splitlines()
+    first = lines[2].split(",")
+    first[0] = f'"{first[0]}\n（备注）"'
+    lines[2] = ",".join(first) + ",,"
+    path = tmp_path / "ok.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert runner.invoke(app, ["audit", str(path)]).exit_code in (0, 1)
